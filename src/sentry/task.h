@@ -1,0 +1,160 @@
+/* Tasks, thread groups and the process tree of the sandbox.
+ *
+ * Each application thread is a struct task run by its own sentry host
+ * thread (see task_run.c). A thread group (struct thread_group) is a
+ * process: the tasks sharing a TGID.
+ *
+ * Locking: tasklist_lock protects the PID table, every parent/child and
+ * thread-group link, task and thread-group states (exit state, exit
+ * codes, stop state), and the wait queue tasklist_cond, which is broadcast
+ * on every change a wait4() caller may be waiting for. Per-task signal
+ * state is protected by the task's sighand->lock (see signal.h).
+ * Fields marked "owner" are touched only by the task's own sentry thread.
+ */
+#ifndef MOAT_SENTRY_TASK_H
+#define MOAT_SENTRY_TASK_H
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "platform/platform.h"
+
+struct mm;
+struct fdtable;
+struct fs_struct;
+struct sighand;
+
+#define MOAT_NSIG 64
+#define MOAT_NGROUPS_MAX 65536
+#define PID_MAX 4194304
+
+/* Credentials. Shared by nothing: each task has its own copy, as in
+ * Linux (setuid() in glibc applies it to every thread). */
+struct cred {
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid, egid, sgid, fsgid;
+	int ngroups;
+	gid_t *groups; /* ngroups entries, owned */
+	uint64_t cap_effective; /* root's full set, or 0 after setuid away */
+};
+
+/* A guest signal set: bit (sig - 1) for signal sig, 1..64. */
+typedef uint64_t ksigset_t;
+
+struct sigpending {
+	ksigset_t set;
+	/* siginfo of each pending standard signal (one queued per signal). */
+	siginfo_t info[MOAT_NSIG];
+};
+
+enum task_state {
+	TASK_RUNNING,
+	TASK_ZOMBIE, /* exited, waiting to be reaped (thread group leader) */
+	TASK_DEAD,
+};
+
+struct thread_group {
+	pid_t tgid;
+	struct task *leader;
+	int nr_threads;       /* live tasks in the group */
+	struct thread_group *parent; /* NULL for the init process */
+	struct thread_group *children; /* first child, linked by sibling */
+	struct thread_group *sibling;
+	pid_t pgid, sid;
+	/* Exit status in wait(2) encoding, valid once exited is set. */
+	int exit_status;
+	bool exited;     /* every thread is gone: a zombie until reaped */
+	bool group_exit; /* exit_group() or a fatal signal in progress */
+	/* Job control: stopped by SIGSTOP etc.; reported once to wait4. */
+	bool stopped, stop_reported, continued_report;
+	int stop_sig;
+	struct sigpending shared_pending; /* protected by sighand->lock */
+	struct rlimit rlim[RLIM_NLIMITS]; /* protected by tasklist_lock */
+	/* Times accumulated by reaped children, for getrusage/times. */
+	struct timespec cutime, cstime;
+	struct timespec start_time; /* CLOCK_MONOTONIC at creation */
+	int exit_signal; /* sent to the parent on exit (SIGCHLD usually) */
+	uint64_t refcount; /* protected by tasklist_lock */
+};
+
+struct task {
+	pid_t tid;
+	struct thread_group *tg;
+	struct task *next_thread; /* in tg, protected by tasklist_lock */
+	enum task_state state;
+
+	struct mm *mm;
+	struct fdtable *files;
+	struct fs_struct *fs;
+	struct sighand *sighand;
+	struct cred cred;
+
+	/* Signals (sighand->lock). */
+	ksigset_t blocked;
+	struct sigpending pending;
+	stack_t altstack;       /* owner */
+	ksigset_t saved_mask;   /* for sigsuspend/ppoll restore (owner) */
+	bool restore_saved_mask; /* owner */
+
+	/* Registers of the stopped application thread (owner). */
+	struct arch_regs regs;
+
+	uint64_t clear_child_tid; /* owner */
+	uint64_t robust_list;      /* owner */
+	char comm[16];             /* protected by tasklist_lock */
+
+	pthread_t thread; /* the sentry thread running this task */
+	/* Wake-up support for blocking syscalls (see wait.c). */
+	pthread_mutex_t wait_lock;
+	pthread_cond_t *wait_cond; /* condition the task sleeps on, or NULL */
+	pthread_mutex_t *wait_mutex;
+	volatile int in_host_block; /* sleeping in a host syscall */
+
+	uint64_t syscall_count; /* owner, for stats */
+	struct timespec utime, stime; /* owner; approximate */
+	int exit_code; /* owner: for the exit path */
+	uint64_t refcount; /* protected by tasklist_lock */
+};
+
+/* The task run by the calling sentry thread. */
+extern __thread struct task *current;
+
+extern pthread_mutex_t tasklist_lock;
+extern pthread_cond_t tasklist_cond;
+
+/* PID table (tasklist_lock held). */
+struct task *pid_task(pid_t pid);
+struct thread_group *pid_thread_group(pid_t tgid);
+int pid_alloc(struct task *t);
+void pid_free(pid_t pid);
+/* Call fn on every thread group (tasklist_lock held). */
+void for_each_thread_group(void (*fn)(struct thread_group *, void *),
+			   void *arg);
+
+/* Reference counting, lock-free for callers (takes tasklist_lock). */
+void task_get(struct task *t);
+void task_put(struct task *t);
+
+/* Is the task's credential root-equivalent for permission checks? */
+bool capable(const struct task *t);
+
+/* The exit status encoding of wait(2). */
+static inline int wstatus_exited(int code)
+{
+	return (code & 0xff) << 8;
+}
+static inline int wstatus_signaled(int sig, bool core)
+{
+	return (sig & 0x7f) | (core ? 0x80 : 0);
+}
+
+/* Start the init process (PID 1) from cfg and run the sandbox until it
+ * exits; returns the exit status for the sentry's own exit. */
+struct sentry_config;
+int sandbox_run(const struct sentry_config *cfg);
+
+#endif
