@@ -14,8 +14,8 @@ CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-LIB_SRCS  := $(filter-out src/main.c,$(wildcard src/*/*.c))
-LIB_ASM   := $(wildcard src/*/*.S)
+LIB_SRCS  := $(filter-out src/main.c,$(shell find src -name "*.c"))
+LIB_ASM   := $(shell find src -name "*.S")
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(LIB_ASM:%.S=$(BUILD)/%.o)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/unit/%)
