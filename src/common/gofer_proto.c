@@ -118,9 +118,10 @@ bool gofer_name_valid(const char *name, size_t len)
 {
 	if (len == 0 || len > NAME_MAX)
 		return false;
-	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+	if (name[0] == '.' && (len == 1 || (len == 2 && name[1] == '.')))
 		return false;
-	return memchr(name, '/', len) == NULL && memchr(name, '\0', len) == NULL;
+	return memchr(name, '/', len) == NULL &&
+	       memchr(name, '\0', len) == NULL;
 }
 
 void gofer_begin_message(struct gofer_writer *w, uint8_t *buf, uint16_t type,
@@ -150,8 +151,7 @@ int gofer_finish_message(struct gofer_writer *w)
 	return (int)w->len;
 }
 
-int gofer_decode_header(const uint8_t *msg, size_t len,
-			struct gofer_header *h)
+int gofer_decode_header(const uint8_t *msg, size_t len, struct gofer_header *h)
 {
 	struct gofer_reader r = {.data = msg, .len = len};
 
@@ -529,7 +529,10 @@ int gofer_encode_reply(const struct gofer_reply *rep, uint8_t *buf)
 {
 	struct gofer_writer w;
 
-	if (rep->type == 0 || rep->type >= GOFER_TYPE_END)
+	/* An error reply may answer a request of unknown type. */
+	if (rep->error == 0 && (rep->type == 0 || rep->type >= GOFER_TYPE_END))
+		return -EINVAL;
+	if (rep->type & GOFER_REPLY)
 		return -EINVAL;
 	if (rep->type == GOFER_READLINK && rep->target_len > GOFER_MAX_TARGET)
 		return -EINVAL;
@@ -570,7 +573,8 @@ static int get_reply_fields(struct gofer_reader *r, struct gofer_reply *p)
 		get_stat(r, &p->stat);
 		return 0;
 	case GOFER_READLINK:
-		p->target_len = gofer_get_string(r, p->target, GOFER_MAX_TARGET);
+		p->target_len =
+		    gofer_get_string(r, p->target, GOFER_MAX_TARGET);
 		return 0;
 	case GOFER_GETDENTS:
 		return get_dirents(r, p);
@@ -582,8 +586,7 @@ static int get_reply_fields(struct gofer_reader *r, struct gofer_reply *p)
 	}
 }
 
-int gofer_decode_reply(const uint8_t *msg, size_t len,
-		       struct gofer_reply *rep)
+int gofer_decode_reply(const uint8_t *msg, size_t len, struct gofer_reply *rep)
 {
 	struct gofer_header h;
 	struct gofer_reader r;
@@ -598,12 +601,12 @@ int gofer_decode_reply(const uint8_t *msg, size_t len,
 		return -EBADMSG;
 	rep->type = h.type & ~GOFER_REPLY;
 	rep->tag = h.tag;
-	if (rep->type == 0 || rep->type >= GOFER_TYPE_END)
-		return -EBADMSG;
 	r = (struct gofer_reader){.data = msg + GOFER_HEADER_SIZE,
 				  .len = h.length};
 	rep->error = gofer_get_u32(&r);
 	if (r.error)
+		return -EBADMSG;
+	if (rep->error == 0 && (rep->type == 0 || rep->type >= GOFER_TYPE_END))
 		return -EBADMSG;
 	if (rep->error == 0 && get_reply_fields(&r, rep))
 		return -EBADMSG;

@@ -22,13 +22,15 @@
 /* The decoded forms of stat, setattr and dirent are the client API types. */
 #include "sentry/gofer_client.h"
 
-#define GOFER_MAGIC 0x52464f47u /* "GOFR" in little-endian byte order */
-#define GOFER_VERSION 1
+#define GOFER_MAGIC	  0x52464f47u /* "GOFR" in little-endian byte order */
+#define GOFER_VERSION	  1
 #define GOFER_HEADER_SIZE 16
 #define GOFER_MAX_MESSAGE 65536 /* header included */
 #define GOFER_MAX_PAYLOAD (GOFER_MAX_MESSAGE - GOFER_HEADER_SIZE)
 /* Set in a reply's type: the reply to request type T has type T|REPLY. */
 #define GOFER_REPLY 0x8000
+/* Max entries in one getdents reply, also bounded by the message size. */
+#define GOFER_MAX_DIRENTS 1024
 /* Max length of a symlink target, without a terminating NUL. */
 #define GOFER_MAX_TARGET (PATH_MAX - 1)
 
@@ -56,7 +58,7 @@ struct gofer_header {
 	uint32_t magic;
 	uint16_t version;
 	uint16_t type;
-	uint32_t tag;	  /* request id, copied into the reply */
+	uint32_t tag;	 /* request id, copied into the reply */
 	uint32_t length; /* payload bytes after the header */
 };
 
@@ -65,8 +67,8 @@ struct gofer_header {
 struct gofer_request {
 	uint16_t type;
 	uint32_t tag;
-	uint32_t fid;  /* the node the request acts on, or the directory */
-	uint32_t fid2; /* link: the target; rename: the new directory */
+	uint32_t fid;	/* the node the request acts on, or the directory */
+	uint32_t fid2;	/* link: the target; rename: the new directory */
 	uint32_t index; /* attach: the mount index */
 	uint32_t flags; /* open/create: open flags; unlink: AT_REMOVEDIR */
 	uint32_t mode;
@@ -74,7 +76,7 @@ struct gofer_request {
 	uint64_t offset; /* getdents: the offset to continue from */
 	uint32_t count;	 /* getdents: max entries */
 	char name[NAME_MAX + 1];
-	char name2[NAME_MAX + 1];	    /* rename: the new name */
+	char name2[NAME_MAX + 1];	   /* rename: the new name */
 	char target[GOFER_MAX_TARGET + 1]; /* symlink: the target */
 	struct gofer_setattr attr;
 };
@@ -146,8 +148,7 @@ int gofer_finish_message(struct gofer_writer *w);
  * Returns 0 or -EBADMSG (short, bad magic or length), -EPROTO (bad
  * version). On -EPROTO and a length mismatch, *h is still filled so the
  * caller can send an error reply with the tag. */
-int gofer_decode_header(const uint8_t *msg, size_t len,
-			struct gofer_header *h);
+int gofer_decode_header(const uint8_t *msg, size_t len, struct gofer_header *h);
 
 /* Encode a request into buf (GOFER_MAX_MESSAGE bytes). Returns the message
  * size or a negative errno (-EINVAL for an unknown type or invalid
@@ -167,8 +168,7 @@ int gofer_encode_reply(const struct gofer_reply *rep, uint8_t *buf);
 /* Decode a reply message. The caller sets rep->ents and rep->max_ents
  * before a getdents reply. Returns 0 or a negative errno (-EBADMSG for any
  * malformed reply, -EPROTO for a wrong version). */
-int gofer_decode_reply(const uint8_t *msg, size_t len,
-		       struct gofer_reply *rep);
+int gofer_decode_reply(const uint8_t *msg, size_t len, struct gofer_reply *rep);
 
 /* The fixed size of one encoded getdents entry before its name. */
 #define GOFER_DIRENT_FIXED (8 + 8 + 1 + 2)
