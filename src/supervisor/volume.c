@@ -71,6 +71,7 @@ int parse_volume(const char *spec, struct volume *out, char *err, size_t errlen)
 {
 	_cleanup_free_ char *copy = xstrdup(spec);
 	char guest[PATH_MAX];
+	char what[PATH_MAX + 64];
 	char *host = copy, *guest_spec, *mode;
 	struct stat st;
 	bool readonly = false;
@@ -120,8 +121,8 @@ int parse_volume(const char *spec, struct volume *out, char *err, size_t errlen)
 		return -EINVAL;
 	}
 
-	r = resolve_host_path(host, "--volume host path", &out->host, &st, err,
-			      errlen);
+	snprintf(what, sizeof(what), "invalid --volume '%s': host path", spec);
+	r = resolve_host_path(host, what, &out->host, &st, err, errlen);
 	if (r < 0)
 		return r;
 	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode)) {
