@@ -3,12 +3,13 @@
  * Objects follow Linux: an inode is a file system object, a dentry names
  * it in its parent directory, a mount attaches a file system at a dentry,
  * a path is a (mount, dentry) pair, and a file is an open file
- * description. All are reference counted; the *_get/*_put functions are
+ * description. All are reference counted; the get and put functions are
  * thread-safe.
  *
  * The file-system internals (dentry cache, inode operations, the
- * in-memory overlay, gofer-backed mounts, procfs, devfs) live in fs/*.c
- * and fs.h. This header is the interface for syscalls, exec and mm.
+ * in-memory overlay, gofer-backed mounts, procfs, devfs) live in
+ * src/sentry/fs/ (see fs.h). This header is the interface for syscalls,
+ * exec and mm.
  */
 #ifndef MOAT_SENTRY_VFS_H
 #define MOAT_SENTRY_VFS_H
@@ -44,6 +45,14 @@ struct fs_struct *fs_struct_create(const struct path *root);
 struct fs_struct *fs_struct_copy(struct fs_struct *fs);
 void fs_struct_put(struct fs_struct *fs);
 
+/* Copy root or pwd with a new reference. */
+void fs_struct_get_root(struct fs_struct *fs, struct path *root);
+void fs_struct_get_pwd(struct fs_struct *fs, struct path *pwd);
+/* Replace root or pwd, taking over the caller's reference to p. */
+void fs_struct_set_root(struct fs_struct *fs, struct path *p);
+void fs_struct_set_pwd(struct fs_struct *fs, struct path *p);
+
+/* Take or drop a reference to both halves of a path (NULLs allowed). */
 void path_get(const struct path *p);
 void path_put(struct path *p);
 
