@@ -13,7 +13,9 @@
 #define MAX(a, b) ((a) > (b) ? (a) : (b))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a)-1, (a))
+#ifndef PAGE_SIZE
 #define PAGE_SIZE 4096UL
+#endif
 
 static inline void close_fdp(int *fd)
 {

@@ -66,8 +66,10 @@ int platform_mprotect(struct platform_as *as, uint64_t addr, uint64_t len,
 		      int prot);
 int platform_madvise(struct platform_as *as, uint64_t addr, uint64_t len,
 		     int advice);
-int platform_mremap(struct platform_as *as, uint64_t old_addr,
-		    uint64_t old_len, uint64_t new_addr, uint64_t new_len);
+/* mremap(2) inside the stub; returns the new address or a negative errno. */
+long platform_mremap(struct platform_as *as, uint64_t old_addr,
+		     uint64_t old_len, uint64_t new_len, int flags,
+		     uint64_t new_addr);
 
 /* Raw memory access; the caller (mm/usercopy.c) validates addresses.
  * Returns the number of bytes copied or a negative errno. */
@@ -75,6 +77,10 @@ ssize_t platform_read(struct platform_as *as, uint64_t addr, void *buf,
 		      size_t len);
 ssize_t platform_write(struct platform_as *as, uint64_t addr,
 		       const void *buf, size_t len);
+/* Write even to read-only pages (like the kernel's FOLL_FORCE); only the
+ * tracing thread may call it. */
+int platform_write_force(struct platform_as *as, uint64_t addr,
+			 const void *buf, size_t len);
 
 /* Run the application thread with the given state until it stops; on
  * return regs holds its current state. For STOP_SIGNAL, *info is filled. */

@@ -1,0 +1,458 @@
+/* The ptrace platform: each address space is a stub process traced with
+ * PTRACE_SYSEMU, so every system call the application makes stops the
+ * stub before the host kernel runs it, and the sentry emulates it.
+ *
+ * The sentry changes the stub's memory map by injecting system calls:
+ * it points rip at a "syscall; int3" sequence in the stub's code page,
+ * continues it without SYSEMU, and reads the result at the int3 trap.
+ * Host FDs to map are passed over a socket whose stub end is FD 3.
+ *
+ * Stubs inherit the sentry's seccomp filter (they are forked from it), so
+ * even an injected syscall can only be one the sentry itself may make.
+ */
+#include "platform/platform.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <sched.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/ptrace.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+
+#define STUB_SOCK_FD 3
+#define STUB_DATA (STUB_BASE + 0x1000)
+
+extern const char stub_code_start[], stub_code_end[];
+extern const uint64_t stub_off_syscall, stub_off_fork;
+
+struct platform_as {
+	pid_t pid;
+	int sock;          /* sentry end of the FD-passing socket */
+	int child_sockfd;  /* after fork: the stub FD to move to FD 3 */
+	struct user_regs_struct base; /* a valid register set to inject with */
+};
+
+pid_t platform_as_pid(const struct platform_as *as)
+{
+	return as->pid;
+}
+
+/* Wait for the next stop of the stub. Returns the wait status. */
+static int stub_wait(pid_t pid)
+{
+	int status;
+
+	for (;;) {
+		pid_t r = waitpid(pid, &status, __WALL);
+		if (r == pid)
+			return status;
+		if (r < 0 && errno != EINTR)
+			return -1;
+	}
+}
+
+/* Runs in the child of fork(): turn this copy of the sentry into an empty
+ * stub. Only async-signal-safe calls are allowed here. */
+static _Noreturn void stub_child_init(int sock)
+{
+	void *code;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (sock != STUB_SOCK_FD && dup2(sock, STUB_SOCK_FD) < 0)
+		_exit(127);
+	syscall(SYS_close_range, 0, 2, 0);
+	syscall(SYS_close_range, STUB_SOCK_FD + 1, ~0U, 0);
+	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
+		_exit(127);
+	code = mmap((void *)STUB_BASE, STUB_SIZE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+	if (code == MAP_FAILED)
+		_exit(127);
+	memcpy(code, stub_code_start, stub_code_end - stub_code_start);
+	if (mprotect(code, PAGE_SIZE, PROT_READ | PROT_EXEC) < 0)
+		_exit(127);
+	((void (*)(void))code)();
+	_exit(127);
+}
+
+static int stub_set_options(pid_t pid)
+{
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
+
+	if (ptrace(PTRACE_SETOPTIONS, pid, 0, opts) < 0)
+		return neg_errno();
+	return 0;
+}
+
+int platform_as_create(struct platform_as **out)
+{
+	struct platform_as *as;
+	int sv[2], status;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return neg_errno();
+	pid = fork();
+	if (pid < 0) {
+		int err = neg_errno();
+		close(sv[0]);
+		close(sv[1]);
+		return err;
+	}
+	if (pid == 0)
+		stub_child_init(sv[1]);
+	close(sv[1]);
+
+	status = stub_wait(pid);
+	if (status < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
+		log_error("stub %d failed to start (wait status %#x)", pid,
+			  status);
+		kill(pid, SIGKILL);
+		stub_wait(pid);
+		close(sv[0]);
+		return -ECHILD;
+	}
+	as = xcalloc(1, sizeof(*as));
+	as->pid = pid;
+	as->sock = sv[0];
+	as->child_sockfd = -1;
+	if (stub_set_options(pid) < 0 ||
+	    ptrace(PTRACE_GETREGS, pid, 0, &as->base) < 0) {
+		int err = neg_errno();
+		platform_as_destroy(as);
+		return err;
+	}
+	*out = as;
+	return 0;
+}
+
+void platform_as_destroy(struct platform_as *as)
+{
+	if (!as)
+		return;
+	if (as->pid > 0) {
+		kill(as->pid, SIGKILL);
+		/* The tracer reaps it; other threads can't wait for a tracee
+		 * they don't trace, so a failure here is expected then. */
+		waitpid(as->pid, NULL, __WALL | WNOHANG);
+	}
+	if (as->sock >= 0)
+		close(as->sock);
+	free(as);
+}
+
+/* Run one system call inside the stub and return its result. The stub's
+ * registers are clobbered: platform_run always sets them again. */
+static long stub_syscall_at(struct platform_as *as, uint64_t off, long nr,
+			    long a0, long a1, long a2, long a3, long a4,
+			    long a5)
+{
+	struct user_regs_struct regs = as->base;
+	int status;
+
+	regs.rip = STUB_BASE + off;
+	regs.rax = nr;
+	regs.orig_rax = -1;
+	regs.rdi = a0;
+	regs.rsi = a1;
+	regs.rdx = a2;
+	regs.r10 = a3;
+	regs.r8 = a4;
+	regs.r9 = a5;
+	if (ptrace(PTRACE_SETREGS, as->pid, 0, &regs) < 0)
+		return neg_errno();
+	if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+		return neg_errno();
+	for (;;) {
+		status = stub_wait(as->pid);
+		if (status < 0 || !WIFSTOPPED(status))
+			return -ESRCH;
+		if (WSTOPSIG(status) == SIGTRAP)
+			break;
+		/* Some other host signal (a stray SIGSTOP): drop it. */
+		if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+			return neg_errno();
+	}
+	if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs) < 0)
+		return neg_errno();
+	if (regs.rip != STUB_BASE + off + 3) {
+		log_error("stub %d: injected syscall %ld stopped at %#llx",
+			  as->pid, nr, regs.rip);
+		return -EFAULT;
+	}
+	return (long)regs.rax;
+}
+
+static long stub_syscall(struct platform_as *as, long nr, long a0, long a1,
+			 long a2, long a3, long a4, long a5)
+{
+	return stub_syscall_at(as, stub_off_syscall, nr, a0, a1, a2, a3, a4,
+			       a5);
+}
+
+/* Layout of the stub's data page for recvmsg. */
+struct stub_msg {
+	struct msghdr msg;
+	struct iovec iov;
+	char byte;
+	char pad[7];
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cmsg;
+};
+
+/* Copy hostfd into the stub; returns the stub's FD number. */
+static int stub_receive_fd(struct platform_as *as, int hostfd)
+{
+	struct stub_msg m = {0};
+	struct msghdr msg = {0};
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} cbuf;
+	struct iovec iov;
+	char byte = 0;
+	long r;
+	int fd;
+
+	iov.iov_base = &byte;
+	iov.iov_len = 1;
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	msg.msg_control = cbuf.buf;
+	msg.msg_controllen = sizeof(cbuf.buf);
+	memset(&cbuf, 0, sizeof(cbuf));
+	cbuf.hdr.cmsg_level = SOL_SOCKET;
+	cbuf.hdr.cmsg_type = SCM_RIGHTS;
+	cbuf.hdr.cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(&cbuf.hdr), &hostfd, sizeof(int));
+	if (sendmsg(as->sock, &msg, 0) != 1)
+		return neg_errno();
+
+	m.iov.iov_base = (void *)(STUB_DATA + offsetof(struct stub_msg, byte));
+	m.iov.iov_len = 1;
+	m.msg.msg_iov = (void *)(STUB_DATA + offsetof(struct stub_msg, iov));
+	m.msg.msg_iovlen = 1;
+	m.msg.msg_control =
+		(void *)(STUB_DATA + offsetof(struct stub_msg, cmsg));
+	m.msg.msg_controllen = sizeof(m.cmsg.buf);
+	if (platform_write(as, STUB_DATA, &m, sizeof(m)) != sizeof(m))
+		return -EFAULT;
+	r = stub_syscall(as, SYS_recvmsg, STUB_SOCK_FD, STUB_DATA,
+			 MSG_CMSG_CLOEXEC, 0, 0, 0);
+	if (r != 1)
+		return r < 0 ? (int)r : -EIO;
+	if (platform_read(as, STUB_DATA, &m, sizeof(m)) != sizeof(m))
+		return -EFAULT;
+	if (m.cmsg.hdr.cmsg_type != SCM_RIGHTS ||
+	    m.cmsg.hdr.cmsg_len != CMSG_LEN(sizeof(int)))
+		return -EIO;
+	memcpy(&fd, CMSG_DATA(&m.cmsg.hdr), sizeof(int));
+	return fd;
+}
+
+int platform_mmap(struct platform_as *as, uint64_t addr, uint64_t len,
+		  int prot, int flags, int hostfd, uint64_t offset)
+{
+	int stubfd = -1;
+	long r;
+
+	BUG_ON(!(flags & MAP_FIXED));
+	if (hostfd >= 0) {
+		stubfd = stub_receive_fd(as, hostfd);
+		if (stubfd < 0)
+			return stubfd;
+	}
+	r = stub_syscall(as, SYS_mmap, addr, len, prot, flags, stubfd, offset);
+	if (stubfd >= 0)
+		stub_syscall(as, SYS_close, stubfd, 0, 0, 0, 0, 0);
+	if (r < 0 && r > -4096)
+		return (int)r;
+	if ((uint64_t)r != addr)
+		return -ENOMEM;
+	return 0;
+}
+
+int platform_munmap(struct platform_as *as, uint64_t addr, uint64_t len)
+{
+	return (int)stub_syscall(as, SYS_munmap, addr, len, 0, 0, 0, 0);
+}
+
+int platform_mprotect(struct platform_as *as, uint64_t addr, uint64_t len,
+		      int prot)
+{
+	return (int)stub_syscall(as, SYS_mprotect, addr, len, prot, 0, 0, 0);
+}
+
+int platform_madvise(struct platform_as *as, uint64_t addr, uint64_t len,
+		     int advice)
+{
+	return (int)stub_syscall(as, SYS_madvise, addr, len, advice, 0, 0, 0);
+}
+
+long platform_mremap(struct platform_as *as, uint64_t old_addr,
+		     uint64_t old_len, uint64_t new_len, int flags,
+		     uint64_t new_addr)
+{
+	return stub_syscall(as, SYS_mremap, old_addr, old_len, new_len, flags,
+			    new_addr, 0);
+}
+
+int platform_write_force(struct platform_as *as, uint64_t addr,
+			 const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+
+	while (len > 0) {
+		uint64_t word_addr = addr & ~7UL;
+		size_t skip = addr - word_addr;
+		size_t n = MIN(len, 8 - skip);
+		long word;
+
+		errno = 0;
+		word = ptrace(PTRACE_PEEKDATA, as->pid, word_addr, 0);
+		if (errno)
+			return -EFAULT;
+		memcpy((char *)&word + skip, p, n);
+		if (ptrace(PTRACE_POKEDATA, as->pid, word_addr, word) < 0)
+			return -EFAULT;
+		addr += n;
+		p += n;
+		len -= n;
+	}
+	return 0;
+}
+
+ssize_t platform_read(struct platform_as *as, uint64_t addr, void *buf,
+		      size_t len)
+{
+	struct iovec local = {buf, len};
+	struct iovec remote = {(void *)addr, len};
+	ssize_t n = process_vm_readv(as->pid, &local, 1, &remote, 1, 0);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+ssize_t platform_write(struct platform_as *as, uint64_t addr,
+		       const void *buf, size_t len)
+{
+	struct iovec local = {(void *)buf, len};
+	struct iovec remote = {(void *)addr, len};
+	ssize_t n = process_vm_writev(as->pid, &local, 1, &remote, 1, 0);
+
+	return n < 0 ? neg_errno() : n;
+}
+
+int platform_as_fork(struct platform_as *as, struct platform_as **out)
+{
+	struct platform_as *child;
+	int sv[2];
+	long stubfd, pid;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return neg_errno();
+	stubfd = stub_receive_fd(as, sv[1]);
+	close(sv[1]);
+	if (stubfd < 0) {
+		close(sv[0]);
+		return (int)stubfd;
+	}
+	/* CLONE_PARENT makes the new stub a child of the sentry, not of the
+	 * parent stub, so the sentry reaps it. */
+	pid = stub_syscall_at(as, stub_off_fork, SYS_clone,
+			      CLONE_PARENT | SIGCHLD, 0, 0, 0, 0, 0);
+	stub_syscall(as, SYS_close, stubfd, 0, 0, 0, 0, 0);
+	if (pid < 0) {
+		close(sv[0]);
+		return (int)pid;
+	}
+	child = xcalloc(1, sizeof(*child));
+	child->pid = pid;
+	child->sock = sv[0];
+	child->child_sockfd = stubfd;
+	child->base = as->base;
+	*out = child;
+	return 0;
+}
+
+int platform_as_attach(struct platform_as *as)
+{
+	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
+	int status;
+	long r;
+
+	if (ptrace(PTRACE_SEIZE, as->pid, 0, opts) < 0)
+		return neg_errno();
+	if (ptrace(PTRACE_INTERRUPT, as->pid, 0, 0) < 0)
+		return neg_errno();
+	status = stub_wait(as->pid);
+	if (status < 0 || !WIFSTOPPED(status))
+		return -ESRCH;
+	if (as->child_sockfd >= 0) {
+		r = stub_syscall(as, SYS_dup2, as->child_sockfd, STUB_SOCK_FD,
+				 0, 0, 0, 0);
+		stub_syscall(as, SYS_close, as->child_sockfd, 0, 0, 0, 0, 0);
+		as->child_sockfd = -1;
+		if (r < 0)
+			return (int)r;
+	}
+	return 0;
+}
+
+int platform_get_fpregs(struct platform_as *as, struct arch_regs *regs)
+{
+	if (ptrace(PTRACE_GETFPREGS, as->pid, 0, &regs->fpregs) < 0)
+		return neg_errno();
+	regs->fpregs_valid = 1;
+	return 0;
+}
+
+enum platform_stop platform_run(struct platform_as *as,
+				struct arch_regs *regs, siginfo_t *info)
+{
+	int status;
+
+	if (ptrace(PTRACE_SETREGS, as->pid, 0, &regs->regs) < 0)
+		return STOP_EXITED;
+	/* fpregs_valid == 2: the sentry changed them (sigreturn). */
+	if (regs->fpregs_valid == 2) {
+		ptrace(PTRACE_SETFPREGS, as->pid, 0, &regs->fpregs);
+		regs->fpregs_valid = 1;
+	}
+	if (ptrace(PTRACE_SYSEMU, as->pid, 0, 0) < 0)
+		return STOP_EXITED;
+	for (;;) {
+		status = stub_wait(as->pid);
+		if (status < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
+			as->pid = -1;
+			return STOP_EXITED;
+		}
+		if (!WIFSTOPPED(status))
+			continue;
+		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
+			break;
+		if (status >> 16 || WSTOPSIG(status) == SIGSTOP) {
+			/* An event stop or a stray SIGSTOP: not the
+			 * application's business. */
+			if (ptrace(PTRACE_SYSEMU, as->pid, 0, 0) < 0)
+				return STOP_EXITED;
+			continue;
+		}
+		if (ptrace(PTRACE_GETSIGINFO, as->pid, 0, info) < 0)
+			return STOP_EXITED;
+		if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs->regs) < 0)
+			return STOP_EXITED;
+		regs->fpregs_valid = 0;
+		return STOP_SIGNAL;
+	}
+	if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs->regs) < 0)
+		return STOP_EXITED;
+	regs->fpregs_valid = 0;
+	return STOP_SYSCALL;
+}
