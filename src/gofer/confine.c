@@ -63,11 +63,6 @@ static int build_root(const int *host_fds, const bool *readonly, uint32_t n)
 {
 	int err;
 
-	if (unshare(CLONE_NEWNS) < 0)
-		return fail("unsharing the mount namespace", "");
-	/* Keep every mount change below out of the host's namespace. */
-	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-		return fail("making private", "/");
 	if (mount("tmpfs", STAGE, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 		  "mode=0755,size=64k") < 0)
 		return fail("mounting tmpfs on", STAGE);
@@ -126,8 +121,14 @@ int gofer_confine_mounts(const char **paths, const bool *readonly,
 	int err = 0;
 	uint32_t opened;
 
-	/* Open every host path before STAGE is covered, since a HOSTPATH
-	 * may lie below it. */
+	if (unshare(CLONE_NEWNS) < 0)
+		return fail("unsharing the mount namespace", "");
+	/* Keep every mount change below out of the host's namespace. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return fail("making private", "/");
+	/* Open every host path after the unshare, because a bind mount
+	 * source must be a mount of the gofer's own namespace, and before
+	 * STAGE is covered, since a HOSTPATH may lie below it. */
 	for (opened = 0; opened < nmounts; opened++) {
 		host_fds[opened] =
 		    open(paths[opened], O_PATH | O_DIRECTORY | O_CLOEXEC);

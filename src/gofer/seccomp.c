@@ -16,74 +16,73 @@ struct rule {
 	struct scmp_arg_cmp arg;
 };
 
-#define ANY(name)                                                              \
-	{                                                                      \
-		SCMP_SYS(name), 0,                                             \
-		{                                                              \
-			0                                                      \
-		}                                                              \
-	}
-#define ARG(name, cmp)                                                         \
-	{                                                                      \
-		SCMP_SYS(name), 1, cmp                                         \
-	}
+/* clang-format off */
+#define ANY(name) {SCMP_SYS(name), 0, {0}}
+#define ARG(name, cmp) {SCMP_SYS(name), 1, cmp}
+/* clang-format on */
 
 static int add_rules(scmp_filter_ctx ctx, int sock)
 {
+	/* clang-format off */
 	const struct rule rules[] = {
-	    /* The request loop, on the sentry socket only. */
-	    ARG(recvmsg, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)),
-	    ARG(sendmsg, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)),
-	    /* Telling EOF from an empty datagram (peer_closed). */
-	    ANY(poll),
-	    ANY(ppoll),
-	    /* Log messages: write to the log FD or stderr, with the PID
-	     * and a timestamp (clock_gettime if the vDSO falls back). */
-	    ANY(write),
-	    ANY(getpid),
-	    ANY(clock_gettime),
-	    /* walk, create and reopening nodes via /proc/self/fd. */
-	    ANY(openat),
-	    ANY(close),
-	    /* attach duplicates the mount root FD. */
-	    ARG(fcntl, SCMP_A1(SCMP_CMP_EQ, F_DUPFD_CLOEXEC)),
-	    /* getattr (fstatat with AT_EMPTY_PATH) and statfs. */
-	    ANY(newfstatat),
-	    ANY(fstat),
-	    ANY(fstatfs),
-	    /* getdents: seek to the offset, read entries. */
-	    ANY(lseek),
-	    ANY(getdents64),
-	    ANY(readlinkat),
-	    /* The write operations, one syscall each. glibc may use
-	     * renameat or renameat2 for renameat(). */
-	    ANY(mkdirat),
-	    ANY(mknodat),
-	    ANY(symlinkat),
-	    ANY(linkat),
-	    ANY(unlinkat),
-	    ANY(renameat),
-	    ANY(renameat2),
-	    /* setattr and the owner of new nodes. */
-	    ANY(fchownat),
-	    ANY(fchmodat),
-	    ANY(ftruncate),
-	    ANY(utimensat),
-	    /* malloc (the fid table grows); never executable memory. */
-	    ANY(brk),
-	    ARG(mmap, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
-	    ARG(mprotect, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
-	    ANY(mremap),
-	    ANY(munmap),
-	    ANY(madvise),
-	    /* glibc's internal locks. */
-	    ANY(futex),
-	    /* Exiting, and the kernel's own restart and signal return. */
-	    ANY(exit),
-	    ANY(exit_group),
-	    ANY(restart_syscall),
-	    ANY(rt_sigreturn),
+		/* The request loop, on the sentry socket only. */
+		ARG(recvmsg, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)),
+		ARG(sendmsg, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)),
+		/* gofer_serve checks the socket type (SO_TYPE). */
+		ARG(getsockopt, SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sock)),
+		/* gofer_serve clears the umask: modes come from the sentry. */
+		ANY(umask),
+		/* Telling EOF from an empty datagram (peer_closed). */
+		ANY(poll),
+		ANY(ppoll),
+		/* Log messages: write to the log FD or stderr, with the PID
+		 * and a timestamp (clock_gettime if the vDSO falls back). */
+		ANY(write),
+		ANY(getpid),
+		ANY(clock_gettime),
+		/* walk, create and reopening nodes via /proc/self/fd. */
+		ANY(openat),
+		ANY(close),
+		/* attach duplicates the mount root FD. */
+		ARG(fcntl, SCMP_A1(SCMP_CMP_EQ, F_DUPFD_CLOEXEC)),
+		/* getattr (fstatat with AT_EMPTY_PATH) and statfs. */
+		ANY(newfstatat),
+		ANY(fstat),
+		ANY(fstatfs),
+		/* getdents: seek to the offset, read entries. */
+		ANY(lseek),
+		ANY(getdents64),
+		ANY(readlinkat),
+		/* The write operations, one syscall each. glibc may use
+		 * renameat or renameat2 for renameat(). */
+		ANY(mkdirat),
+		ANY(mknodat),
+		ANY(symlinkat),
+		ANY(linkat),
+		ANY(unlinkat),
+		ANY(renameat),
+		ANY(renameat2),
+		/* setattr and the owner of new nodes. */
+		ANY(fchownat),
+		ANY(fchmodat),
+		ANY(ftruncate),
+		ANY(utimensat),
+		/* malloc (the fid table grows); never executable memory. */
+		ANY(brk),
+		ARG(mmap, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
+		ARG(mprotect, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0)),
+		ANY(mremap),
+		ANY(munmap),
+		ANY(madvise),
+		/* glibc's internal locks. */
+		ANY(futex),
+		/* Exiting, and the kernel's own restart and signal return. */
+		ANY(exit),
+		ANY(exit_group),
+		ANY(restart_syscall),
+		ANY(rt_sigreturn),
 	};
+	/* clang-format on */
 	int err;
 
 	for (size_t i = 0; i < ARRAY_SIZE(rules); i++) {
