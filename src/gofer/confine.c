@@ -3,9 +3,9 @@
  * After gofer_confine_mounts the gofer's root is a read-only tmpfs that
  * contains only /m0, /m1, ...: one bind mount per --mount, so no path the
  * gofer could ever resolve leads to another host file. Each bind mount is
- * non-recursive, so mounts below a HOSTPATH on the host (for example /proc
- * below /) appear as empty directories; pass them as separate --mount
- * flags if the sandbox needs them.
+ * non-recursive, so mounts below a HOSTPATH (for example /proc below /)
+ * appear as empty directories. Pass them as separate --mount flags if the
+ * sandbox needs them.
  */
 #include "gofer/gofer.h"
 #include "common/log.h"

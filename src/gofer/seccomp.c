@@ -105,7 +105,7 @@ static int add_rules(scmp_filter_ctx ctx, int sock)
 
 /* Install the filter. NOTE: abort() (BUG_ON) needs rt_sigprocmask and
  * tgkill, which are not allowed, so a gofer bug ends in SIGSYS rather
- * than SIGABRT; the process dies either way. */
+ * than SIGABRT. The process dies either way. */
 int gofer_install_seccomp(int sock)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_KILL_PROCESS);

@@ -82,7 +82,8 @@ static void check_serving(struct gofer_conn *c, const char *dir)
 	CHECK(gofer_attach(c, 1, &ro_root, &st) == 0);
 	CHECK(gofer_walk(c, root, "f", &fid, &st) == 0);
 	CHECK(gofer_open(c, fid, O_RDONLY, &fd) == 0);
-	CHECK(fd >= 0 && read(fd, data, sizeof(data)) == 2);
+	CHECK(fd >= 0);
+	CHECK(read(fd, data, sizeof(data)) == 2);
 	CHECK(strcmp(data, "ok") == 0);
 	close(fd);
 	/* link, chmod and truncate go through the detached /proc/self/fd. */
@@ -93,11 +94,14 @@ static void check_serving(struct gofer_conn *c, const char *dir)
 						    .mode = 0600,
 						    .size = 1}) == 0);
 	CHECK(gofer_getattr(c, fid, &st) == 0);
-	CHECK(st.size == 1 && (st.mode & 07777) == 0600 && st.nlink == 2);
+	CHECK(st.size == 1);
+	CHECK((st.mode & 07777) == 0600);
+	CHECK(st.nlink == 2);
 
 	CHECK(gofer_create(c, root, "made", O_WRONLY, 0644, 0, 0, &fid, &st,
 			   &fd) == 0);
-	CHECK(fd >= 0 && write(fd, "x", 1) == 1);
+	CHECK(fd >= 0);
+	CHECK(write(fd, "x", 1) == 1);
 	close(fd);
 	snprintf(path, sizeof(path), "%s/rw/made", dir);
 	CHECK(access(path, F_OK) == 0);

@@ -43,8 +43,10 @@ static void test_request_round_trips(void)
 	len = gofer_encode_request(&in, buf);
 	CHECK(len > GOFER_HEADER_SIZE);
 	CHECK(gofer_decode_request(buf, len, &out) == 0);
-	CHECK(out.type == GOFER_RENAME && out.tag == 77);
-	CHECK(out.fid == 5 && out.fid2 == 9);
+	CHECK(out.type == GOFER_RENAME);
+	CHECK(out.tag == 77);
+	CHECK(out.fid == 5);
+	CHECK(out.fid2 == 9);
 	CHECK(strcmp(out.name, "old") == 0);
 	CHECK(strcmp(out.name2, "new name") == 0);
 
@@ -73,7 +75,8 @@ static void test_request_round_trips(void)
 	len = gofer_encode_request(&in, buf);
 	CHECK(gofer_decode_request(buf, len, &out) == 0);
 	CHECK(strlen(out.target) == GOFER_MAX_TARGET);
-	CHECK(out.uid == 1000 && out.gid == 1001);
+	CHECK(out.uid == 1000);
+	CHECK(out.gid == 1001);
 
 	memset(&in, 0, sizeof(in));
 	in.type = GOFER_GETDENTS;
@@ -82,7 +85,8 @@ static void test_request_round_trips(void)
 	in.count = 17;
 	len = gofer_encode_request(&in, buf);
 	CHECK(gofer_decode_request(buf, len, &out) == 0);
-	CHECK(out.offset == 0xfedcba9876543210ULL && out.count == 17);
+	CHECK(out.offset == 0xfedcba9876543210ULL);
+	CHECK(out.count == 17);
 }
 
 /* Encode a walk of name (bypassing the encoder's own checks) and return
@@ -195,9 +199,13 @@ static void test_reply_round_trips(void)
 	    .dev = 1, .ino = 2, .mode = 0100644, .size = -1, .mtime_nsec = 5};
 	len = gofer_encode_reply(&rep, buf);
 	CHECK(gofer_decode_reply(buf, len, &got) == 0);
-	CHECK(got.type == GOFER_WALK && got.tag == 4 && got.fid == 12);
-	CHECK(got.stat.mode == 0100644 && got.stat.size == -1);
-	CHECK(got.stat.mtime_nsec == 5 && got.stat.ino == 2);
+	CHECK(got.type == GOFER_WALK);
+	CHECK(got.tag == 4);
+	CHECK(got.fid == 12);
+	CHECK(got.stat.mode == 0100644);
+	CHECK(got.stat.size == -1);
+	CHECK(got.stat.mtime_nsec == 5);
+	CHECK(got.stat.ino == 2);
 
 	/* An error reply carries only the errno. */
 	rep.error = ENOENT;
@@ -223,7 +231,8 @@ static void test_reply_round_trips(void)
 	CHECK(gofer_decode_reply(buf, len, &got) == 0);
 	CHECK(got.nents == 3);
 	CHECK(strcmp(got_ents[2].name, "entry2") == 0);
-	CHECK(got_ents[1].next_offset == 1001 && got_ents[0].ino == 100);
+	CHECK(got_ents[1].next_offset == 1001);
+	CHECK(got_ents[0].ino == 100);
 	/* More entries than the caller has room for. */
 	got.max_ents = 2;
 	CHECK(gofer_decode_reply(buf, len, &got) == -EBADMSG);
@@ -234,7 +243,8 @@ static void test_reply_round_trips(void)
 	memcpy(rep.target, "a/b/c", 5);
 	len = gofer_encode_reply(&rep, buf);
 	CHECK(gofer_decode_reply(buf, len, &got) == 0);
-	CHECK(got.target_len == 5 && memcmp(got.target, "a/b/c", 5) == 0);
+	CHECK(got.target_len == 5);
+	CHECK(memcmp(got.target, "a/b/c", 5) == 0);
 
 	/* A request is not a reply. */
 	memset(&in, 0, sizeof(in));

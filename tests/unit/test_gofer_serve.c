@@ -121,9 +121,11 @@ static void test_attach_walk_open(void)
 	CHECK(gofer_attach(conn, 2, &fid, &st) == -ENOENT);
 
 	CHECK(gofer_walk(conn, root, "data", &fid, &st) == 0);
-	CHECK(S_ISREG(st.mode) && st.size == 3);
+	CHECK(S_ISREG(st.mode));
+	CHECK(st.size == 3);
 	CHECK(gofer_open(conn, fid, O_RDONLY, &fd) == 0);
-	CHECK(fd >= 0 && read(fd, data, sizeof(data)) == 3);
+	CHECK(fd >= 0);
+	CHECK(read(fd, data, sizeof(data)) == 3);
 	CHECK(strcmp(data, "abc") == 0);
 	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	close(fd);
@@ -163,11 +165,13 @@ static void test_create_and_modes(void)
 
 	CHECK(gofer_create(conn, root, "new", O_RDWR, 04755, getuid(), getgid(),
 			   &fid, &st, &fd) == 0);
-	CHECK(fd >= 0 && write(fd, "xyz!", 4) == 4);
+	CHECK(fd >= 0);
+	CHECK(write(fd, "xyz!", 4) == 4);
 	close(fd);
 	/* The set-user-ID bit is never set on a host file. */
 	CHECK((st.mode & 07777) == 0755);
-	CHECK(gofer_getattr(conn, fid, &st) == 0 && st.size == 4);
+	CHECK(gofer_getattr(conn, fid, &st) == 0);
+	CHECK(st.size == 4);
 	CHECK(gofer_create(conn, root, "new", O_RDWR, 0644, 0, 0, &fid, &st,
 			   &fd) == -EEXIST);
 	CHECK(gofer_create(conn, root, "n2", O_RDWR | O_DIRECTORY, 0644, 0, 0,
@@ -176,7 +180,8 @@ static void test_create_and_modes(void)
 
 	CHECK(gofer_mkdir(conn, root, "d", 0750, getuid(), getgid(), &dir,
 			  &st) == 0);
-	CHECK(S_ISDIR(st.mode) && (st.mode & 07777) == 0750);
+	CHECK(S_ISDIR(st.mode));
+	CHECK((st.mode & 07777) == 0750);
 	CHECK(gofer_mknod(conn, dir, "f", S_IFIFO | 0600, getuid(), getgid(),
 			  &fifo, &st) == 0);
 	CHECK(S_ISFIFO(st.mode));
@@ -187,7 +192,8 @@ static void test_create_and_modes(void)
 	CHECK(gofer_symlink(conn, dir, "sl", "../../../etc/shadow", getuid(),
 			    getgid(), &sl, &st) == 0);
 	CHECK(S_ISLNK(st.mode));
-	CHECK(host_exists(rw_dir, "d/sl", &hs) && S_ISLNK(hs.st_mode));
+	CHECK(host_exists(rw_dir, "d/sl", &hs));
+	CHECK(S_ISLNK(hs.st_mode));
 }
 
 static void test_link_rename_unlink(void)
@@ -199,7 +205,8 @@ static void test_link_rename_unlink(void)
 	CHECK(gofer_walk(conn, root, "new", &file, &st) == 0);
 	CHECK(gofer_walk(conn, root, "d", &dir, &st) == 0);
 	CHECK(gofer_link(conn, dir, "hard", file) == 0);
-	CHECK(host_exists(rw_dir, "new", &hs) && hs.st_nlink == 2);
+	CHECK(host_exists(rw_dir, "new", &hs));
+	CHECK(hs.st_nlink == 2);
 	CHECK(gofer_link(conn, dir, "hard", file) == -EEXIST);
 	CHECK(gofer_link(conn, root, "dirlink", dir) == -EPERM);
 	CHECK(gofer_link(conn, ro_root, "x", file) == -EROFS);
@@ -242,9 +249,12 @@ static void test_getdents(void)
 
 	n = gofer_getdents(conn, root, 0, ents, 64);
 	CHECK(n == 4); /* data, link, new, sub */
-	CHECK(has_name(ents, n, "data") && has_name(ents, n, "link"));
-	CHECK(has_name(ents, n, "new") && has_name(ents, n, "sub"));
-	CHECK(!has_name(ents, n, ".") && !has_name(ents, n, ".."));
+	CHECK(has_name(ents, n, "data"));
+	CHECK(has_name(ents, n, "link"));
+	CHECK(has_name(ents, n, "new"));
+	CHECK(has_name(ents, n, "sub"));
+	CHECK(!has_name(ents, n, "."));
+	CHECK(!has_name(ents, n, ".."));
 
 	/* One entry at a time, continuing from each next_offset. */
 	while (gofer_getdents(conn, root, offset, &one, 1) == 1) {
@@ -269,12 +279,14 @@ static void test_setattr_statfs(void)
 	a.mask = GOFER_SETATTR_MODE;
 	a.mode = 0600;
 	CHECK(gofer_setattr(conn, fid, &a) == 0);
-	CHECK(gofer_getattr(conn, fid, &st) == 0 && (st.mode & 07777) == 0600);
+	CHECK(gofer_getattr(conn, fid, &st) == 0);
+	CHECK((st.mode & 07777) == 0600);
 
 	a.mask = GOFER_SETATTR_SIZE;
 	a.size = 1;
 	CHECK(gofer_setattr(conn, fid, &a) == 0);
-	CHECK(gofer_getattr(conn, fid, &st) == 0 && st.size == 1);
+	CHECK(gofer_getattr(conn, fid, &st) == 0);
+	CHECK(st.size == 1);
 	a.size = -1;
 	CHECK(gofer_setattr(conn, fid, &a) == -EINVAL);
 	CHECK(gofer_setattr(conn, root,
@@ -287,12 +299,14 @@ static void test_setattr_statfs(void)
 	a.mtime_nsec = 5;
 	CHECK(gofer_setattr(conn, fid, &a) == 0);
 	CHECK(gofer_getattr(conn, fid, &st) == 0);
-	CHECK(st.atime_sec == 1000 && st.mtime_sec == 2000);
+	CHECK(st.atime_sec == 1000);
+	CHECK(st.mtime_sec == 2000);
 	CHECK(st.mtime_nsec == 5);
 	a.mask = GOFER_SETATTR_MTIME_NOW;
 	CHECK(gofer_setattr(conn, fid, &a) == 0);
 	CHECK(gofer_getattr(conn, fid, &st) == 0);
-	CHECK(st.mtime_sec >= now && st.atime_sec == 1000);
+	CHECK(st.mtime_sec >= now);
+	CHECK(st.atime_sec == 1000);
 	a.mask = GOFER_SETATTR_ATIME | GOFER_SETATTR_ATIME_NOW;
 	CHECK(gofer_setattr(conn, fid, &a) == -EINVAL);
 	a.mask = GOFER_SETATTR_MTIME;
@@ -307,7 +321,8 @@ static void test_setattr_statfs(void)
 	if (geteuid() == 0) {
 		CHECK(gofer_setattr(conn, fid, &a) == 0);
 		CHECK(gofer_getattr(conn, fid, &st) == 0);
-		CHECK(st.uid == 1234 && st.gid == 5678);
+		CHECK(st.uid == 1234);
+		CHECK(st.gid == 5678);
 	}
 
 	/* Times of a symlink change the link itself. */
@@ -316,12 +331,14 @@ static void test_setattr_statfs(void)
 	a.mtime_sec = 3000;
 	a.mtime_nsec = 0;
 	CHECK(gofer_setattr(conn, link, &a) == 0);
-	CHECK(gofer_getattr(conn, link, &st) == 0 && st.mtime_sec == 3000);
+	CHECK(gofer_getattr(conn, link, &st) == 0);
+	CHECK(st.mtime_sec == 3000);
 	a.mask = GOFER_SETATTR_MODE;
 	CHECK(gofer_setattr(conn, link, &a) == -EOPNOTSUPP);
 
 	CHECK(gofer_statfs(conn, root, &sfs) == 0);
-	CHECK(sfs.f_namelen > 0 && sfs.f_bsize > 0);
+	CHECK(sfs.f_namelen > 0);
+	CHECK(sfs.f_bsize > 0);
 }
 
 static void test_readonly_mount(void)
@@ -334,7 +351,8 @@ static void test_readonly_mount(void)
 
 	CHECK(gofer_walk(conn, ro_root, "hello", &fid, &st) == 0);
 	CHECK(gofer_open(conn, fid, O_RDONLY, &fd) == 0);
-	CHECK(read(fd, data, 3) == 2 && strcmp(data, "hi") == 0);
+	CHECK(read(fd, data, 3) == 2);
+	CHECK(strcmp(data, "hi") == 0);
 	close(fd);
 	CHECK(gofer_open(conn, fid, O_WRONLY, &fd) == -EROFS);
 	CHECK(gofer_open(conn, fid, O_RDWR, &fd) == -EROFS);
