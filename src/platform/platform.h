@@ -43,6 +43,7 @@ enum platform_stop {
 	STOP_SYSCALL, /* regs.orig_rax holds the syscall number */
 	STOP_SIGNAL,  /* *info describes a fault or host signal */
 	STOP_EXITED,  /* the stub died (killed from outside) */
+	STOP_INTERRUPT, /* platform_interrupt() was called */
 };
 
 /* Create a new, empty address space traced by the calling thread. */
@@ -86,6 +87,10 @@ int platform_write_force(struct platform_as *as, uint64_t addr,
  * return regs holds its current state. For STOP_SIGNAL, *info is filled. */
 enum platform_stop platform_run(struct platform_as *as,
 				struct arch_regs *regs, siginfo_t *info);
+
+/* Make the stub stop running application code soon; platform_run then
+ * returns STOP_INTERRUPT. Any thread may call it. */
+void platform_interrupt(struct platform_as *as);
 
 /* Read or write the x87/SSE state of a stopped thread into regs. */
 int platform_get_fpregs(struct platform_as *as, struct arch_regs *regs);

@@ -405,6 +405,14 @@ int platform_as_attach(struct platform_as *as)
 	return 0;
 }
 
+void platform_interrupt(struct platform_as *as)
+{
+	pid_t pid = __atomic_load_n(&as->pid, __ATOMIC_RELAXED);
+
+	if (pid > 0)
+		kill(pid, SIGSTOP);
+}
+
 int platform_get_fpregs(struct platform_as *as, struct arch_regs *regs)
 {
 	if (ptrace(PTRACE_GETFPREGS, as->pid, 0, &regs->fpregs) < 0)
@@ -437,12 +445,16 @@ enum platform_stop platform_run(struct platform_as *as,
 			continue;
 		if (WSTOPSIG(status) == (SIGTRAP | 0x80))
 			break;
-		if (status >> 16 || WSTOPSIG(status) == SIGSTOP) {
-			/* An event stop or a stray SIGSTOP: not the
-			 * application's business. */
+		if (status >> 16) {
+			/* An event stop: not the application's business. */
 			if (ptrace(PTRACE_SYSEMU, as->pid, 0, 0) < 0)
 				return STOP_EXITED;
 			continue;
+		}
+		if (WSTOPSIG(status) == SIGSTOP) {
+			if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs->regs) < 0)
+				return STOP_EXITED;
+			return STOP_INTERRUPT;
 		}
 		if (ptrace(PTRACE_GETSIGINFO, as->pid, 0, info) < 0)
 			return STOP_EXITED;

@@ -1,7 +1,80 @@
-/* Placeholder until the sentry core lands. */
+/* The sentry's entry point: confine, build the sandbox, run init. */
+#include "sentry/config.h"
+#include "sentry/confine.h"
+#include "sentry/strace.h"
+#include "sentry/syscall.h"
+#include "sentry/task.h"
+#include "common/log.h"
+#include "common/util.h"
+
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+
+int sig_task_wake(void);
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/* Host signal set-up, before any thread exists: ignore SIGPIPE (EPIPE is
+ * reported to the guest instead), give the task wake-up signal a handler
+ * without SA_RESTART so it interrupts ppoll(), and block everything in
+ * this thread, so threads created later start with all signals blocked. */
+static void setup_host_signals(void)
+{
+	struct sigaction sa;
+	sigset_t all;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = noop_handler;
+	sigaction(sig_task_wake(), &sa, NULL);
+	sigfillset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/* In-memory files are memfds, so the sentry needs many FDs. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
 int sentry_main(int argc, char **argv)
 {
-	fprintf(stderr, "moat-sentry: not built yet\n");
-	return 125;
+	struct sentry_config cfg;
+	int err;
+
+	prctl(PR_SET_NAME, "moat-sentry");
+	if (sentry_config_parse(&cfg, argc, argv) < 0)
+		return 125;
+	log_init("sentry", cfg.log_fd);
+	log_info("starting: %s", cfg.argv[0]);
+	/* A session of its own: terminal signals reach the guest only as
+	 * the supervisor forwards them, never twice. */
+	setsid();
+	setup_host_signals();
+	raise_fd_limit();
+
+	err = sentry_confine(&cfg);
+	if (err) {
+		fprintf(stderr, "moat: cannot confine the sandbox kernel: %s\n",
+			strerror(-err));
+		return 125;
+	}
+	syscall_table_init();
+	if (cfg.strace_fd >= 0) {
+		strace_init(cfg.strace_fd);
+		syscall_set_strace(true);
+	}
+	return sandbox_run(&cfg);
 }

@@ -13,6 +13,7 @@
 #ifndef MOAT_SENTRY_SYSCALL_H
 #define MOAT_SENTRY_SYSCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define ERESTARTSYS 512
@@ -44,6 +45,7 @@ struct syscall_def {
 
 /* Build the table (once, before the first task runs). */
 void syscall_table_init(void);
+void syscall_set_strace(bool on);
 /* Run the syscall the task stopped at and store its result in regs. */
 void syscall_dispatch(struct task *t);
 /* The handler for nr, or NULL. */

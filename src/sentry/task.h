@@ -79,6 +79,7 @@ struct thread_group {
 	struct timespec start_time; /* CLOCK_MONOTONIC at creation */
 	int exit_signal; /* sent to the parent on exit (SIGCHLD usually) */
 	uint64_t refcount; /* protected by tasklist_lock */
+	bool child_subreaper;
 };
 
 struct task {
@@ -104,6 +105,7 @@ struct task {
 	struct arch_regs regs;
 
 	uint64_t clear_child_tid; /* owner */
+	uint64_t set_child_tid;   /* owner: written at first run */
 	uint64_t robust_list;      /* owner */
 	char comm[16];             /* protected by tasklist_lock */
 
@@ -117,6 +119,13 @@ struct task {
 	uint64_t syscall_count; /* owner, for stats */
 	struct timespec utime, stime; /* owner; approximate */
 	int exit_code; /* owner: for the exit path */
+	bool exiting;  /* owner: leave the run loop */
+	bool attach_pending; /* owner: must attach to a forked stub first */
+	/* vfork: the parent sleeps until the child execs or exits
+	 * (tasklist_lock). */
+	struct task *vfork_parent;
+	bool vfork_done;
+	int pdeath_signal;
 	uint64_t refcount; /* protected by tasklist_lock */
 };
 
@@ -138,6 +147,8 @@ void for_each_thread_group(void (*fn)(struct thread_group *, void *),
 /* Reference counting, lock-free for callers (takes tasklist_lock). */
 void task_get(struct task *t);
 void task_put(struct task *t);
+/* Free a task whose last reference was dropped under tasklist_lock. */
+void task_free_locked(struct task *t);
 
 /* Is the task's credential root-equivalent for permission checks? */
 bool capable(const struct task *t);
@@ -151,6 +162,24 @@ static inline int wstatus_signaled(int sig, bool core)
 {
 	return (sig & 0x7f) | (core ? 0x80 : 0);
 }
+
+struct task *task_alloc(void);
+struct thread_group *thread_group_alloc(struct task *leader);
+/* Start the sentry thread that runs t (t->regs must be ready). */
+int task_start_thread(struct task *t);
+/* Finish the task: release its resources and, for the last thread of a
+ * group, make the group a zombie and notify the parent. */
+void task_exit(struct task *t);
+/* fork/vfork/clone; returns the child's PID or a negative errno. */
+long do_fork(struct task *t, uint64_t flags, uint64_t newsp,
+	     uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
+/* Make the whole thread group exit with the wait(2) status. */
+void do_group_exit(struct task *t, int wstatus);
+/* The thread group whose exit ends the sandbox (PID 1). */
+extern struct thread_group *init_tg;
+
+/* Run t on the calling thread until it exits. */
+void task_loop(struct task *t);
 
 /* Start the init process (PID 1) from cfg and run the sandbox until it
  * exits; returns the exit status for the sentry's own exit. */

@@ -148,8 +148,12 @@ int access_remote(struct mm *mm, uint64_t addr, void *buf, size_t len,
 	pthread_mutex_lock(&mm->lock);
 	if (!range_accessible(mm, addr, len, 0))
 		err = -EFAULT;
-	else if (write)
-		err = platform_write_force(mm->as, addr, buf, len);
+	else if (write) {
+		/* process_vm_writev is fast but honours page protections;
+		 * fall back to word-sized forced writes for read-only pages. */
+		if (platform_write(mm->as, addr, buf, len) != (ssize_t)len)
+			err = platform_write_force(mm->as, addr, buf, len);
+	}
 	else if (platform_read(mm->as, addr, buf, len) != (ssize_t)len)
 		err = -EFAULT;
 	pthread_mutex_unlock(&mm->lock);
