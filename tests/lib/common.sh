@@ -67,3 +67,54 @@ descendants() {
 		descendants "$child"
 	done
 }
+
+# Build a minimal root file system in DIR: /bin/busybox with the shared
+# libraries it needs (Debian's busybox is dynamically linked), /bin/sh and
+# a few applet links.
+build_busybox_rootfs() {
+	local dir=$1 lib applet
+	mkdir -p "$dir/bin" "$dir/tmp" "$dir/etc" "$dir/proc" "$dir/dev"
+	cp /bin/busybox "$dir/bin/busybox"
+	for lib in $(ldd /bin/busybox | grep -o '/[^ ]*'); do
+		mkdir -p "$dir$(dirname "$lib")"
+		cp -L "$lib" "$dir$lib"
+	done
+	for applet in sh cat ls echo readlink; do
+		ln -s busybox "$dir/bin/$applet"
+	done
+	echo "root:x:0:0:root:/:/bin/sh" >"$dir/etc/passwd"
+}
+
+# Start "moat run -- /bin/sleep 10" in the background, find its descendant
+# process named COMM and check that it runs under a seccomp filter, with
+# no_new_privs and without capabilities. Each failed check is one line.
+check_confined() {
+	local comm=$1 moat_pid pid found="" status i
+	timeout 30 "$MOAT" run -- /bin/sleep 10 </dev/null >/dev/null 2>&1 &
+	moat_pid=$!
+	for i in $(seq 100); do
+		for pid in $(descendants "$moat_pid"); do
+			if [[ $(cat /proc/"$pid"/comm 2>/dev/null) == "$comm" ]]; then
+				found=$pid
+				break 2
+			fi
+		done
+		sleep 0.1
+	done
+	if [[ -z $found ]]; then
+		kill "$moat_pid" 2>/dev/null
+		wait "$moat_pid" 2>/dev/null
+		fail "no $comm process among the descendants of moat within 10 s"
+		return
+	fi
+
+	status=$(cat /proc/"$found"/status)
+	grep -qx $'Seccomp:\t2' <<<"$status" ||
+		fail "$comm: $(grep '^Seccomp:' <<<"$status"), expected 2 (filter mode)"
+	grep -qx $'NoNewPrivs:\t1' <<<"$status" ||
+		fail "$comm: $(grep '^NoNewPrivs:' <<<"$status"), expected 1"
+	grep -qx $'CapEff:\t0000000000000000' <<<"$status" ||
+		fail "$comm: $(grep '^CapEff:' <<<"$status"), expected no effective capabilities"
+	kill "$moat_pid" 2>/dev/null
+	wait "$moat_pid" 2>/dev/null
+}

@@ -1,0 +1,2 @@
+# cat of repository files.
+run: $RUN cat Makefile tests/programs/data/words.txt

@@ -1,0 +1,2 @@
+# The working directory is inherited.
+run: cd /usr/share && $RUN pwd && $RUN ls -d doc

@@ -1,0 +1,2 @@
+# date: only the year is compared.
+run: $RUN date +%Y

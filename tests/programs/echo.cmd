@@ -1,0 +1,2 @@
+# A plain dynamic binary with one argument.
+run: $RUN /bin/echo hello

@@ -1,0 +1,2 @@
+# An arbitrary exit status from a shell.
+run: $RUN sh -c "exit 42"

@@ -1,0 +1,2 @@
+# A non-zero exit status is passed through.
+run: $RUN /bin/false

@@ -1,0 +1,2 @@
+# User and group IDs of the guest.
+run: $RUN id

@@ -1,0 +1,2 @@
+# A guest killed by SIGTERM gives exit status 128+15.
+run: $RUN sh -c 'kill -TERM $$'

@@ -1,0 +1,2 @@
+# A #!/usr/bin/env python3 script.
+run: $RUN tests/programs/data/script.py x

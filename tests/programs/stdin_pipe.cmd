@@ -1,0 +1,2 @@
+# stdin from a host pipe.
+run: echo hi | $RUN cat
