@@ -24,14 +24,15 @@ static int hostfile_wait(struct task *t, int hostfd, short events,
 			 bool nonblock)
 {
 	struct pollfd pfd = {.fd = hostfd, .events = events};
-	struct timespec now;
+	struct timespec zero = {0, 0};
 	int r;
 
 	if (nonblock) {
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		r = task_poll_host(t, &pfd, 1, &now);
+		r = ppoll(&pfd, 1, &zero, NULL);
 		if (r == 0)
 			return -EAGAIN;
+		if (r < 0)
+			return neg_errno();
 	} else {
 		r = task_poll_host(t, &pfd, 1, NULL);
 	}

@@ -21,11 +21,6 @@
 /* Readiness of a file that never blocks (Linux's DEFAULT_POLLMASK). */
 #define DEFAULT_POLLMASK (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM)
 
-/* Provided by the core: replace t's blocked signal set under
- * sighand->lock (SIGKILL and SIGSTOP are never blocked), like Linux's
- * set_current_blocked. */
-void set_task_blocked(struct task *t, ksigset_t mask);
-
 /* Get a reference to the file at fd of t, or NULL. */
 struct file *fget(struct task *t, int fd);
 

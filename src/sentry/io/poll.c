@@ -17,6 +17,7 @@
 #include "sentry/io.h"
 #include "sentry/io/io_internal.h"
 #include "sentry/mm.h"
+#include "sentry/signal.h"
 #include "sentry/syscall.h"
 #include "sentry/wait.h"
 
@@ -204,6 +205,14 @@ SYSCALL_DEFINE(SYS_poll, poll)
 bool io_interrupted(long ret)
 {
 	return ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -EINTR;
+}
+
+/* Replace t's blocked set; SIGKILL and SIGSTOP are never blocked. */
+static void set_task_blocked(struct task *t, ksigset_t mask)
+{
+	pthread_mutex_lock(&t->sighand->lock);
+	t->blocked = mask & ~SIG_KERNEL_ONLY_MASK;
+	pthread_mutex_unlock(&t->sighand->lock);
 }
 
 int io_set_sigmask(struct task *t, uint64_t usigmask, uint64_t sigsetsize)
