@@ -193,6 +193,7 @@ void d_drop(struct dentry *d)
 	if (d->d_flags & DCACHE_UNHASHED)
 		return;
 	d_unhash(d);
+	d->d_flags |= DCACHE_DELETED;
 	/* Children of a removed directory are negative or stubs (it had to
 	 * be empty) or stale cache entries; they go with it, which also
 	 * breaks the parent<->child reference cycle. */

@@ -120,6 +120,10 @@ struct inode_operations {
 	 * the reading task (procfs's "self" depends on it). */
 	int (*readlink)(struct task *t, struct inode *inode, char *buf,
 			size_t size);
+	/* A "magic link" (procfs's /proc/PID/cwd, exe, fd/N): the path walk
+	 * jumps to *out (a new reference) instead of reading a target.
+	 * Optional; readlink still gives the link's text. */
+	int (*get_link)(struct task *t, struct inode *inode, struct path *out);
 	int (*setattr)(struct inode *inode, const struct iattr *attr);
 	/* Fill st. Without it the VFS uses the inode's fields (inode_stat). */
 	int (*getattr)(struct inode *inode, struct stat *st);
@@ -198,6 +202,7 @@ bool in_group(const struct cred *cred, gid_t gid);
 			       * directory but not yet walked; d_stub_ino      \
 			       * and d_stub_type describe it */
 #define DCACHE_DONTCACHE 0x08 /* set by lookup: leave the result unhashed */
+#define DCACHE_DELETED	 0x10 /* its name was removed (unlink, rmdir...) */
 
 /* A name in a directory. Positive dentries hold a reference on d_inode;
  * negative dentries cache the absence of a name (in an overlay directory
