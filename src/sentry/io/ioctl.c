@@ -29,8 +29,7 @@ static long ioctl_set_flag(struct task *t, struct file *f, uint64_t arg,
 
 /* FIONREAD of a regular file: the bytes between the position and the
  * end, as Linux's do_vfs_ioctl computes it. */
-static long ioctl_regular_fionread(struct task *t, struct file *f,
-				   uint64_t arg)
+static long ioctl_regular_fionread(struct task *t, struct file *f, uint64_t arg)
 {
 	struct stat st;
 	int avail;
@@ -39,9 +38,9 @@ static long ioctl_regular_fionread(struct task *t, struct file *f,
 
 	if (err < 0)
 		return err;
-	avail = st.st_size > f->f_pos ? (int)MIN(st.st_size - f->f_pos,
-						 (int64_t)INT32_MAX)
-				      : 0;
+	avail = st.st_size > f->f_pos
+		    ? (int)MIN(st.st_size - f->f_pos, (int64_t)INT32_MAX)
+		    : 0;
 	return copy_to_user(t, arg, &avail, sizeof(avail));
 }
 

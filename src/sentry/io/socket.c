@@ -47,8 +47,8 @@ static long sock_send(struct task *t, struct file *f, const void *buf,
 		      size_t len, int flags)
 {
 	bool nonblock = file_nonblock(f) || (flags & MSG_DONTWAIT);
-	int host_flags = (flags & SEND_HOST_FLAGS) | MSG_DONTWAIT |
-			 MSG_NOSIGNAL;
+	int host_flags =
+	    (flags & SEND_HOST_FLAGS) | MSG_DONTWAIT | MSG_NOSIGNAL;
 	size_t done = 0;
 
 	for (;;) {
@@ -109,8 +109,8 @@ static long sock_recv_once(struct task *t, struct file *f, void *buf,
 /* Receive into a guest buffer list. Stream sockets read in chunks and,
  * with MSG_WAITALL, keep going until the list is full, EOF, or a
  * signal. */
-static long sock_recv_iter(struct task *t, struct file *f,
-			   struct user_iter *it, int flags, int *msg_flags)
+static long sock_recv_iter(struct task *t, struct file *f, struct user_iter *it,
+			   int flags, int *msg_flags)
 {
 	bool stream = sock_is_stream(f);
 	size_t bounce_size = MIN(it->count, stream ? IO_CHUNK : SOCK_DGRAM_MAX);
@@ -139,8 +139,8 @@ static long sock_recv_iter(struct task *t, struct file *f,
 
 /* Send a guest buffer list: in chunks for stream sockets, as one
  * message otherwise. */
-static long sock_send_iter(struct task *t, struct file *f,
-			   struct user_iter *it, int flags)
+static long sock_send_iter(struct task *t, struct file *f, struct user_iter *it,
+			   int flags)
 {
 	bool stream = sock_is_stream(f);
 	size_t chunk = stream ? IO_CHUNK : it->count;
@@ -211,12 +211,12 @@ static void sock_release(struct file *f)
 }
 
 static const struct file_operations sock_fops = {
-	.read = sock_read,
-	.write = sock_write,
-	.ioctl = sock_ioctl,
-	.host_poll_fd = sock_host_poll_fd,
-	.stat = sock_stat,
-	.release = sock_release,
+    .read = sock_read,
+    .write = sock_write,
+    .ioctl = sock_ioctl,
+    .host_poll_fd = sock_host_poll_fd,
+    .stat = sock_stat,
+    .release = sock_release,
 };
 
 bool file_is_socket(struct file *f)
@@ -448,8 +448,8 @@ SYSCALL_DEFINE(SYS_recvmsg, recvmsg)
 	/* No sender address and no control data ever come back. */
 	mh.msg_namelen = 0;
 	mh.msg_controllen = 0;
-	mh.msg_flags = msg_flags & (MSG_TRUNC | MSG_CTRUNC | MSG_EOR |
-				    MSG_OOB | MSG_ERRQUEUE);
+	mh.msg_flags = msg_flags & (MSG_TRUNC | MSG_CTRUNC | MSG_EOR | MSG_OOB |
+				    MSG_ERRQUEUE);
 	if (copy_to_user(t, args[1], &mh, sizeof(mh)) < 0)
 		ret = -EFAULT;
 out_put:

@@ -180,8 +180,7 @@ SYSCALL_DEFINE(SYS_setsockopt, setsockopt)
 }
 
 /* Both ends of a pair are unnamed: the address is just the family. */
-static long put_unnamed_sockaddr(struct task *t, uint64_t uaddr,
-				 uint64_t ulen)
+static long put_unnamed_sockaddr(struct task *t, uint64_t uaddr, uint64_t ulen)
 {
 	sa_family_t family = AF_UNIX;
 	int len, full = sizeof(family);
