@@ -2,7 +2,7 @@
  *
  * The slot array grows the way Linux's does (64 slots, then 256, then
  * powers of two), so select(2), which only looks at FDs below the table
- * size, sees the same bound as on Linux for ordinary programs.
+ * size, gets the same bound as on Linux for ordinary programs.
  *
  * Files are put outside fdt->lock: a file's release may block (a FIFO
  * wakes its peers) and must never run under the table lock.
