@@ -8,7 +8,7 @@
  *    sequential read, which must move the shared host offset, from a
  *    positioned one.
  *  - f_op->write applies O_APPEND itself, because only the file system
- *    knows the current size; Linux appends even for pwrite(2).
+ *    tracks the current size. Linux appends even for pwrite(2).
  *  - f_op->llseek updates f->f_pos and returns the new offset.
  */
 #ifndef MOAT_SENTRY_IO_H

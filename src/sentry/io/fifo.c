@@ -2,7 +2,7 @@
  *
  * A FIFO inode gets one host pipe, created at the first open and freed
  * with its unread data when the last open file is released, as on Linux.
- * The sentry holds both host ends, so the host never reports EOF or
+ * The sentry keeps both host ends open, so the host never reports EOF or
  * EPIPE: the reader and writer counts below decide them instead.
  *
  * Locking: fifo_lock protects every inode's i_pipe pointer and all
@@ -142,7 +142,7 @@ static int fifo_host_poll_fd(struct file *f)
 	return file_readable(f) ? p->rfd : p->wfd;
 }
 
-/* Free the pipe when nobody has it open (fifo_lock held). */
+/* Free the pipe when no file has it open (fifo_lock held). */
 static void fifo_maybe_free(struct inode *inode, struct fifo *p)
 {
 	if (p->readers || p->writers)

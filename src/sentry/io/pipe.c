@@ -1,8 +1,8 @@
 /* Anonymous pipes: pipe(2) and pipe2(2).
  *
  * Each guest pipe is a host pipe owned by the sentry, with O_NONBLOCK set
- * on both host ends (see hostfd.c); the host kernel keeps the buffer, the
- * atomicity of writes up to PIPE_BUF, EOF and EPIPE. Each end is one
+ * on both host ends (see hostfd.c). The host kernel provides the buffer,
+ * the atomicity of writes up to PIPE_BUF, EOF and EPIPE. Each end is one
  * struct file that owns one host FD.
  */
 #include <errno.h>
@@ -53,7 +53,7 @@ static long pipe_ioctl(struct task *t, struct file *f, unsigned cmd,
 	return copy_to_user(t, arg, &avail, sizeof(avail));
 }
 
-/* The host's answer, with the owner of the creating task. */
+/* Return the host's fstat with the owner set to the creating task. */
 static int pipe_stat(struct file *f, struct stat *st)
 {
 	const struct cred *owner = f->private_data;

@@ -207,7 +207,7 @@ bool io_interrupted(long ret)
 	return ret == -ERESTARTNOHAND || ret == -ERESTARTSYS || ret == -EINTR;
 }
 
-/* Replace t's blocked set; SIGKILL and SIGSTOP are never blocked. */
+/* Replace t's blocked set, leaving SIGKILL and SIGSTOP unblocked. */
 static void set_task_blocked(struct task *t, ksigset_t mask)
 {
 	pthread_mutex_lock(&t->sighand->lock);

@@ -322,9 +322,9 @@ struct file *sockfd_get(struct task *t, int fd, long *err)
 	return f;
 }
 
-/* A destination address on a connected pair: stream sockets refuse it
- * like Linux; a datagram could only go to a named socket, and the
- * sandbox has none. */
+/* Check a destination address on a connected pair. Stream sockets
+ * reject it as Linux does. A datagram could only go to a named socket,
+ * and the sandbox has none. */
 static long sock_check_dest(struct file *f, uint64_t addr)
 {
 	if (!addr)

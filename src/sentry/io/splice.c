@@ -25,8 +25,8 @@
 
 /* Move up to len bytes from in to out at the given offsets (NULL: the
  * file positions). Stops after a short read or write, and after one
- * chunk when in could block, so a call never waits once it has data.
- * Bytes read but not written are lost unless in has a position to give
+ * chunk when in could block, so a call never waits for more input once it has
+ * data. Bytes read but not written are lost unless in has a position to give
  * them back to. */
 static long transfer(struct task *t, struct file *in, int64_t *in_pos,
 		     struct file *out, int64_t *out_pos, size_t len)
@@ -280,7 +280,7 @@ SYSCALL_DEFINE(SYS_readahead, readahead)
 	return ret;
 }
 
-/* Advice is only a hint; the checks are Linux's. */
+/* Advice is only a hint, so only Linux's argument checks run. */
 SYSCALL_DEFINE(SYS_fadvise64, fadvise64)
 {
 	struct file *f = fget(t, (int)args[0]);

@@ -19,7 +19,7 @@
  * c_line and NCCS = 19 control characters; glibc's is larger. */
 #define KERNEL_TERMIOS_SIZE 36
 
-/* How a passed-through request's argument travels. */
+/* The argument convention of a passed-through request. */
 enum tty_arg {
 	TTY_ARG_IN,    /* the host reads arg_size bytes at arg */
 	TTY_ARG_OUT,   /* the host writes arg_size bytes at arg */
