@@ -187,6 +187,10 @@ void inode_touch_ctime(struct inode *inode);
  * do anything except execute a file with no x bit at all. Returns 0 or
  * -EACCES. */
 int inode_permission(const struct task *t, struct inode *inode, int mask);
+/* The same check for an explicit credential; cap says whether it has
+ * root's capabilities (access(2) checks with the real IDs). */
+int inode_permission_cred(const struct cred *cred, bool cap,
+			  struct inode *inode, int mask);
 /* Is the credential's fsgid or a supplementary group gid? */
 bool in_group(const struct cred *cred, gid_t gid);
 

@@ -138,7 +138,12 @@ bool in_group(const struct cred *cred, gid_t gid)
  * executing a non-directory that has no x bit for anyone. */
 int inode_permission(const struct task *t, struct inode *inode, int mask)
 {
-	const struct cred *cred = &t->cred;
+	return inode_permission_cred(&t->cred, capable(t), inode, mask);
+}
+
+int inode_permission_cred(const struct cred *cred, bool cap,
+			  struct inode *inode, int mask)
+{
 	mode_t mode;
 	uid_t uid;
 	gid_t gid;
@@ -160,7 +165,7 @@ int inode_permission(const struct task *t, struct inode *inode, int mask)
 	if ((mask & ~bits & 7) == 0)
 		return 0;
 
-	if (capable(t)) {
+	if (cap) {
 		if (!(mask & MAY_EXEC) || S_ISDIR(mode) || (mode & 0111))
 			return 0;
 	}
