@@ -63,19 +63,68 @@ struct mm *procfs_task_mm(struct task *t);
 struct fdtable *procfs_task_files(struct task *t);
 struct fs_struct *procfs_task_fs(struct task *t);
 
+/* Fields of status, stat and statm for one task, copied under the locks
+ * that protect each of them. */
+struct procfs_task_info {
+	pid_t tgid, tid, ppid, pgid, sid;
+	char comm[16];
+	char state; /* 'R', 'S', 'T' or 'Z' */
+	int nr_threads;
+	int exit_signal;
+	int exit_status; /* wait(2) encoding once the group exited, else 0 */
+	mode_t umask;
+	int fd_slots; /* size of the FD table */
+	uid_t uid, euid, suid, fsuid;
+	gid_t gid, egid, sgid, fsgid;
+	int ngroups;
+	gid_t *groups; /* ngroups entries, malloc'd */
+	uint64_t cap_effective;
+	uint64_t sig_pending, sig_shared_pending, sig_blocked;
+	uint64_t sig_ignored, sig_caught;
+	int sig_queued;
+	uint64_t rlim_sigpending, rlim_rss;
+	/* Clock ticks (sysconf(_SC_CLK_TCK)). */
+	uint64_t utime, stime, cutime, cstime, start_time;
+};
+
+/* Memory figures of an address space, in bytes. */
+struct procfs_vm_info {
+	uint64_t size;	     /* every mapping */
+	uint64_t accessible; /* mappings that are not PROT_NONE */
+	uint64_t text;	     /* executable mappings of the executable */
+	uint64_t data;	     /* private writable mappings */
+	uint64_t stack;
+	uint64_t start_code, end_code, start_stack, start_brk;
+	uint64_t arg_start, arg_end, env_start, env_end;
+};
+
+/* Fill info for the task of id (reader is the task reading the file).
+ * Returns -ESRCH if it is gone. Free info->groups afterwards. */
+int procfs_get_task_info(struct task *reader, const struct procfs_pid *id,
+			 struct procfs_task_info *info);
+/* Fill vm from the address space of id's task; all zero if it has none
+ * (a zombie). */
+void procfs_get_vm_info(const struct procfs_pid *id, struct procfs_vm_info *vm);
+
 /* Inode constructors for the per-process tree. */
 struct inode *procfs_pid_dir_create(struct super_block *sb, pid_t tgid,
 				    pid_t tid);
 struct inode *procfs_fd_dir_create(struct super_block *sb,
 				   const struct procfs_pid *id, bool fdinfo);
-/* The magic links exe, cwd and root. */
-enum procfs_link_kind { PROCFS_LINK_EXE, PROCFS_LINK_CWD, PROCFS_LINK_ROOT };
+/* The "magic links" exe, cwd, root and fd/N (id->fd): readlink gives
+ * the target's path, and a path walk jumps to the target itself. */
+enum procfs_link_kind {
+	PROCFS_LINK_EXE,
+	PROCFS_LINK_CWD,
+	PROCFS_LINK_ROOT,
+	PROCFS_LINK_FD,
+};
 struct inode *procfs_link_create(struct super_block *sb,
 				 const struct procfs_pid *id,
 				 enum procfs_link_kind kind);
-/* The magic link fd/N. */
-struct inode *procfs_fd_link_create(struct super_block *sb,
-				    const struct procfs_pid *id, int fd);
+/* The text of fd/N for file f: its path, or "pipe:[ino]" and the like
+ * for a file with no path. Returns the length or a negative errno. */
+int procfs_file_name(struct file *f, char *buf, size_t size);
 
 /* Files of /proc/PID and /proc/PID/task/TID. */
 extern const struct synth_file_ops procfs_status_ops;
@@ -88,6 +137,8 @@ extern const struct synth_file_ops procfs_maps_ops;
 extern const struct synth_file_ops procfs_comm_ops;
 extern const struct synth_file_ops procfs_mounts_ops;
 extern const struct synth_file_ops procfs_mountinfo_ops;
+
+extern const struct synth_file_ops procfs_cpuinfo_ops;
 
 /* Fill the system-wide entries of /proc (cpuinfo, meminfo, sys/...). */
 int procfs_add_system_files(struct super_block *sb, struct inode *root);

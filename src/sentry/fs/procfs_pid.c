@@ -26,11 +26,12 @@ struct pid_entry {
 	enum procfs_link_kind link;	  /* ENTRY_LINK */
 };
 
-/* Modes as in Linux 6.x: environ and auxv are private to the owner. */
+/* Modes as Linux 6.18 shows them: environ and auxv are private to the
+ * owner. */
 static const struct pid_entry pid_entries[] = {
     {"task", ENTRY_TASK_DIR, 0555},
     {"fd", ENTRY_FD_DIR, 0500},
-    {"fdinfo", ENTRY_FDINFO_DIR, 0500},
+    {"fdinfo", ENTRY_FDINFO_DIR, 0555},
     {"environ", ENTRY_FILE, 0400, &procfs_environ_ops},
     {"auxv", ENTRY_FILE, 0400, &procfs_auxv_ops},
     {"status", ENTRY_FILE, 0444, &procfs_status_ops},
@@ -44,6 +45,13 @@ static const struct pid_entry pid_entries[] = {
     {"cwd", ENTRY_LINK, 0777, NULL, PROCFS_LINK_CWD},
     {"root", ENTRY_LINK, 0777, NULL, PROCFS_LINK_ROOT},
     {"exe", ENTRY_LINK, 0777, NULL, PROCFS_LINK_EXE},
+};
+
+/* The priv of a PID or task directory: its identity and the super block
+ * that lookup creates entries on. */
+struct pid_dir_priv {
+	struct procfs_pid id;
+	struct super_block *sb;
 };
 
 static struct inode *task_dir_create(struct super_block *sb,
@@ -80,18 +88,15 @@ static struct inode *entry_create(struct super_block *sb,
 static int pid_dir_lookup(struct task *t, void *priv, const char *name,
 			  struct inode **out)
 {
-	const struct procfs_pid *id = priv;
-	struct super_block *sb;
+	const struct pid_dir_priv *dir = priv;
 
 	for (size_t i = 0; i < ARRAY_SIZE(pid_entries); i++) {
 		const struct pid_entry *e = &pid_entries[i];
 
-		if (strcmp(e->name, name) != 0 || !entry_visible(e, id))
+		if (strcmp(e->name, name) != 0 || !entry_visible(e, &dir->id))
 			continue;
-		/* The directory's own inode carries the super block. */
-		sb = *(struct super_block **)(id + 1);
-		*out = entry_create(sb, e, id);
-		procfs_set_owner(*out, id);
+		*out = entry_create(dir->sb, e, &dir->id);
+		procfs_set_owner(*out, &dir->id);
 		return 0;
 	}
 	return -ENOENT;
@@ -107,15 +112,16 @@ static unsigned char entry_dtype(const struct pid_entry *e)
 static int pid_dir_iterate(struct task *t, void *priv, int64_t pos,
 			   synth_emit_t emit, void *ctx)
 {
-	const struct procfs_pid *id = priv;
+	const struct pid_dir_priv *dir = priv;
+	int64_t index = 0; /* among the visible entries, as pos counts */
 	int emitted = 0;
 
-	for (size_t i = pos; i < ARRAY_SIZE(pid_entries); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(pid_entries); i++) {
 		const struct pid_entry *e = &pid_entries[i];
 
-		/* Hidden entries keep their index, so positions stay fixed. */
-		if (entry_visible(e, id) &&
-		    emit(ctx, e->name, 0x20000000ULL + i, entry_dtype(e)))
+		if (!entry_visible(e, &dir->id) || index++ < pos)
+			continue;
+		if (emit(ctx, e->name, 0x20000000ULL + i, entry_dtype(e)))
 			break;
 		emitted++;
 	}
@@ -125,13 +131,6 @@ static int pid_dir_iterate(struct task *t, void *priv, int64_t pos,
 static const struct synth_dir_ops pid_dir_ops = {
     .lookup = pid_dir_lookup,
     .iterate = pid_dir_iterate,
-};
-
-/* The priv of a PID or task directory: its identity followed by the super
- * block that lookup creates entries on. */
-struct pid_dir_priv {
-	struct procfs_pid id;
-	struct super_block *sb;
 };
 
 struct inode *procfs_pid_dir_create(struct super_block *sb, pid_t tgid,
@@ -172,17 +171,18 @@ static int task_dir_iterate(struct task *t, void *priv, int64_t pos,
 			    synth_emit_t emit, void *ctx)
 {
 	const struct pid_dir_priv *parent = priv;
-	pid_t tids[256];
+	pid_t *tids = NULL;
 	int count = 0, emitted = 0;
 	struct thread_group *tg;
 
-	/* NOTE: lists at most 256 threads per process. */
 	pthread_mutex_lock(&tasklist_lock);
 	tg = pid_thread_group(parent->id.tgid);
-	for (struct task *th = tg ? tg->leader : NULL;
-	     th && count < (int)ARRAY_SIZE(tids); th = th->next_thread) {
-		if (th->mm || th == tg->leader)
-			tids[count++] = th->tid;
+	for (struct task *th = tg ? tg->leader : NULL; th;
+	     th = th->next_thread) {
+		if (!th->mm && th != tg->leader)
+			continue; /* an exited thread */
+		tids = xrealloc(tids, (count + 1) * sizeof(*tids));
+		tids[count++] = th->tid;
 	}
 	pthread_mutex_unlock(&tasklist_lock);
 
@@ -194,6 +194,7 @@ static int task_dir_iterate(struct task *t, void *priv, int64_t pos,
 			break;
 		emitted++;
 	}
+	free(tids);
 	return emitted;
 }
 
