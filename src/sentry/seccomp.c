@@ -154,6 +154,7 @@ static const struct syscall_rule rules[] = {
     ALLOW(rt_sigreturn),
     ALLOW(rt_sigtimedwait),
     ALLOW(rt_sigsuspend),
+    ALLOW(pause), /* glibc pause() on x86-64 */
     ALLOW(sigaltstack),
     ALLOW(kill), /* only processes of the sentry's PID namespace */
     ALLOW(tgkill),

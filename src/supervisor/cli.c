@@ -130,6 +130,13 @@ static int add_volume(struct cli_options *opts, const char *spec, char *err,
 	struct volume v = {0};
 	int r;
 
+	if (opts->nvolumes >= MAX_VOLUMES) {
+		snprintf(err, errlen,
+			 "too many --volume options (max %d, because the gofer "
+			 "serves at most %d mounts including the rootfs)",
+			 MAX_VOLUMES, MAX_VOLUMES + 1);
+		return -E2BIG;
+	}
 	r = parse_volume(spec, &v, err, errlen);
 	if (r < 0)
 		return r;

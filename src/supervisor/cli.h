@@ -15,6 +15,9 @@
 #include <stdio.h>
 
 #define MOAT_VERSION "0.1.0"
+/* The gofer serves at most 64 mounts (GOFER_MAX_MOUNTS in
+ * src/gofer/main.c), and mount 0 is the rootfs. */
+#define MAX_VOLUMES 63
 /* Exit status for moat's own errors, as runc and podman use. */
 #define MOAT_EXIT_ERROR 125
 
