@@ -72,6 +72,22 @@ int vfs_lookup(struct task *t, int dirfd, const char *path, int flags,
 int vfs_open_path(struct task *t, const struct path *p, int flags,
 		  struct file **out);
 
+/* The name-changing operations with Linux's semantics and errors, for
+ * paths already in sentry memory (the syscalls, and unix sockets binding
+ * a name). flags and dirfd are as for the *at() syscalls. */
+int vfs_mkdirat(struct task *t, int dirfd, const char *name, mode_t mode);
+/* mode's type: regular (or 0), S_IFIFO or S_IFSOCK; devices fail with
+ * EPERM. */
+int vfs_mknodat(struct task *t, int dirfd, const char *name, mode_t mode,
+		dev_t dev);
+int vfs_symlinkat(struct task *t, const char *target, int dirfd,
+		  const char *name);
+int vfs_linkat(struct task *t, int olddfd, const char *oldname, int newdfd,
+	       const char *newname, int flags);
+int vfs_unlinkat(struct task *t, int dirfd, const char *name, int flags);
+int vfs_renameat2(struct task *t, int olddfd, const char *oldname, int newdfd,
+		  const char *newname, unsigned flags);
+
 void file_get(struct file *f);
 void file_put(struct file *f);
 

@@ -66,16 +66,11 @@ static void create_finish(struct nameidata *nd, struct dentry *d, int err)
 	nd_release(nd);
 }
 
-static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, mode_t mode)
+int vfs_mkdirat(struct task *t, int dirfd, const char *name, mode_t mode)
 {
-	_cleanup_free_ char *name = NULL;
 	struct nameidata nd;
 	struct dentry *d;
-	long err = user_path(t, upath, &name, false);
-
-	if (err < 0)
-		return err;
-	err = create_prepare(t, dirfd, name, 0, true, &nd, &d);
+	int err = create_prepare(t, dirfd, name, 0, true, &nd, &d);
 	if (err < 0)
 		return err;
 
@@ -85,6 +80,14 @@ static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, mode_t mode)
 	err = dir->i_op->mkdir ? dir->i_op->mkdir(dir, d, &ic) : -EPERM;
 	create_finish(&nd, d, err);
 	return err;
+}
+
+static long do_mkdirat(struct task *t, int dirfd, uint64_t upath, mode_t mode)
+{
+	_cleanup_free_ char *name = NULL;
+	long err = user_path(t, upath, &name, false);
+
+	return err < 0 ? err : vfs_mkdirat(t, dirfd, name, mode);
 }
 
 SYSCALL_DEFINE(__NR_mkdir, mkdir)
@@ -97,10 +100,9 @@ SYSCALL_DEFINE(__NR_mkdirat, mkdirat)
 	return do_mkdirat(t, (int)args[0], args[1], (mode_t)args[2]);
 }
 
-static long do_mknodat(struct task *t, int dirfd, uint64_t upath, mode_t mode,
-		       dev_t dev)
+int vfs_mknodat(struct task *t, int dirfd, const char *name, mode_t mode,
+		dev_t dev)
 {
-	_cleanup_free_ char *name = NULL;
 	struct nameidata nd;
 	struct dentry *d;
 
@@ -119,10 +121,7 @@ static long do_mknodat(struct task *t, int dirfd, uint64_t upath, mode_t mode,
 	default:
 		return -EINVAL;
 	}
-	long err = user_path(t, upath, &name, false);
-	if (err < 0)
-		return err;
-	err = create_prepare(t, dirfd, name, 0, false, &nd, &d);
+	int err = create_prepare(t, dirfd, name, 0, false, &nd, &d);
 	if (err < 0)
 		return err;
 
@@ -144,6 +143,15 @@ static long do_mknodat(struct task *t, int dirfd, uint64_t upath, mode_t mode,
 	return err;
 }
 
+static long do_mknodat(struct task *t, int dirfd, uint64_t upath, mode_t mode,
+		       dev_t dev)
+{
+	_cleanup_free_ char *name = NULL;
+	long err = user_path(t, upath, &name, false);
+
+	return err < 0 ? err : vfs_mknodat(t, dirfd, name, mode, dev);
+}
+
 SYSCALL_DEFINE(__NR_mknod, mknod)
 {
 	return do_mknodat(t, AT_FDCWD, args[0], (mode_t)args[1],
@@ -156,21 +164,12 @@ SYSCALL_DEFINE(__NR_mknodat, mknodat)
 			  (dev_t)args[3]);
 }
 
-static long do_symlinkat(struct task *t, uint64_t utarget, int dirfd,
-			 uint64_t upath)
+int vfs_symlinkat(struct task *t, const char *target, int dirfd,
+		  const char *name)
 {
-	_cleanup_free_ char *target = NULL;
-	_cleanup_free_ char *name = NULL;
 	struct nameidata nd;
 	struct dentry *d;
-	long err = user_path(t, utarget, &target, false);
-
-	if (err < 0)
-		return err;
-	err = user_path(t, upath, &name, false);
-	if (err < 0)
-		return err;
-	err = create_prepare(t, dirfd, name, 0, false, &nd, &d);
+	int err = create_prepare(t, dirfd, name, 0, false, &nd, &d);
 	if (err < 0)
 		return err;
 
@@ -181,6 +180,19 @@ static long do_symlinkat(struct task *t, uint64_t utarget, int dirfd,
 				 : -EPERM;
 	create_finish(&nd, d, err);
 	return err;
+}
+
+static long do_symlinkat(struct task *t, uint64_t utarget, int dirfd,
+			 uint64_t upath)
+{
+	_cleanup_free_ char *target = NULL;
+	_cleanup_free_ char *name = NULL;
+	long err = user_path(t, utarget, &target, false);
+
+	if (err < 0)
+		return err;
+	err = user_path(t, upath, &name, false);
+	return err < 0 ? err : vfs_symlinkat(t, target, dirfd, name);
 }
 
 SYSCALL_DEFINE(__NR_symlink, symlink)
@@ -207,10 +219,9 @@ static int may_linkat(struct task *t, struct inode *inode)
 	return -EPERM;
 }
 
-static long do_linkat(struct task *t, int olddfd, uint64_t uold, int newdfd,
-		      uint64_t unew, int flags)
+int vfs_linkat(struct task *t, int olddfd, const char *oldname, int newdfd,
+	       const char *newname, int flags)
 {
-	_cleanup_free_ char *newname = NULL;
 	struct path old;
 	struct nameidata nd;
 	struct dentry *d;
@@ -226,12 +237,9 @@ static long do_linkat(struct task *t, int olddfd, uint64_t uold, int newdfd,
 			return -ENOENT;
 		lf |= LOOKUP_EMPTY;
 	}
-	long err = user_path_at(t, olddfd, uold, lf, &old);
+	int err = filename_lookup(t, olddfd, oldname, lf, &old);
 	if (err < 0)
 		return err;
-	err = user_path(t, unew, &newname, false);
-	if (err < 0)
-		goto out_old;
 	err = create_prepare(t, newdfd, newname, 0, false, &nd, &d);
 	if (err < 0)
 		goto out_old;
@@ -253,6 +261,21 @@ static long do_linkat(struct task *t, int olddfd, uint64_t uold, int newdfd,
 out_old:
 	path_put(&old);
 	return err;
+}
+
+static long do_linkat(struct task *t, int olddfd, uint64_t uold, int newdfd,
+		      uint64_t unew, int flags)
+{
+	_cleanup_free_ char *oldname = NULL;
+	_cleanup_free_ char *newname = NULL;
+	long err = user_path(t, uold, &oldname, flags & AT_EMPTY_PATH);
+
+	if (err < 0)
+		return err;
+	err = user_path(t, unew, &newname, false);
+	if (err < 0)
+		return err;
+	return vfs_linkat(t, olddfd, oldname, newdfd, newname, flags);
 }
 
 SYSCALL_DEFINE(__NR_link, link)

@@ -11,16 +11,11 @@
 #include "sentry/syscall.h"
 #include "sentry/task.h"
 
-static long do_rmdir(struct task *t, int dirfd, uint64_t upath)
+static int do_rmdir(struct task *t, int dirfd, const char *name)
 {
-	_cleanup_free_ char *name = NULL;
 	struct nameidata nd;
 	struct dentry *d;
-	long err = user_path(t, upath, &name, false);
-
-	if (err < 0)
-		return err;
-	err = filename_parentat(t, dirfd, name, 0, &nd);
+	int err = filename_parentat(t, dirfd, name, 0, &nd);
 	if (err < 0)
 		return err;
 	switch (nd.last_type) {
@@ -60,16 +55,11 @@ out:
 	return err;
 }
 
-static long do_unlinkat(struct task *t, int dirfd, uint64_t upath)
+static int do_unlink(struct task *t, int dirfd, const char *name)
 {
-	_cleanup_free_ char *name = NULL;
 	struct nameidata nd;
 	struct dentry *d;
-	long err = user_path(t, upath, &name, false);
-
-	if (err < 0)
-		return err;
-	err = filename_parentat(t, dirfd, name, 0, &nd);
+	int err = filename_parentat(t, dirfd, name, 0, &nd);
 	if (err < 0)
 		return err;
 	if (nd.last_type != LAST_NORM) {
@@ -106,25 +96,39 @@ out:
 	return err;
 }
 
+int vfs_unlinkat(struct task *t, int dirfd, const char *name, int flags)
+{
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	if (flags & AT_REMOVEDIR)
+		return do_rmdir(t, dirfd, name);
+	return do_unlink(t, dirfd, name);
+}
+
+static long do_unlinkat(struct task *t, int dirfd, uint64_t upath, int flags)
+{
+	_cleanup_free_ char *name = NULL;
+	long err;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	err = user_path(t, upath, &name, false);
+	return err < 0 ? err : vfs_unlinkat(t, dirfd, name, flags);
+}
+
 SYSCALL_DEFINE(__NR_rmdir, rmdir)
 {
-	return do_rmdir(t, AT_FDCWD, args[0]);
+	return do_unlinkat(t, AT_FDCWD, args[0], AT_REMOVEDIR);
 }
 
 SYSCALL_DEFINE(__NR_unlink, unlink)
 {
-	return do_unlinkat(t, AT_FDCWD, args[0]);
+	return do_unlinkat(t, AT_FDCWD, args[0], 0);
 }
 
 SYSCALL_DEFINE(__NR_unlinkat, unlinkat)
 {
-	int flags = (int)args[2];
-
-	if (flags & ~AT_REMOVEDIR)
-		return -EINVAL;
-	if (flags & AT_REMOVEDIR)
-		return do_rmdir(t, (int)args[0], args[1]);
-	return do_unlinkat(t, (int)args[0], args[1]);
+	return do_unlinkat(t, (int)args[0], args[1], (int)args[2]);
 }
 
 static long do_readlinkat(struct task *t, int dirfd, uint64_t upath,

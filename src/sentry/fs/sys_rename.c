@@ -111,11 +111,9 @@ static int rename_locked(struct task *t, struct nameidata *ndo,
 	return err;
 }
 
-static long do_renameat2(struct task *t, int olddfd, uint64_t uold, int newdfd,
-			 uint64_t unew, unsigned flags)
+int vfs_renameat2(struct task *t, int olddfd, const char *oldname, int newdfd,
+		  const char *newname, unsigned flags)
 {
-	_cleanup_free_ char *oldname = NULL;
-	_cleanup_free_ char *newname = NULL;
 	struct nameidata ndo, ndn;
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
@@ -126,13 +124,7 @@ static long do_renameat2(struct task *t, int olddfd, uint64_t uold, int newdfd,
 	if (flags & RENAME_WHITEOUT)
 		return -EINVAL; /* NOTE: overlayfs-only; not supported */
 
-	long err = user_path(t, uold, &oldname, false);
-	if (err < 0)
-		return err;
-	err = user_path(t, unew, &newname, false);
-	if (err < 0)
-		return err;
-	err = filename_parentat(t, olddfd, oldname, 0, &ndo);
+	int err = filename_parentat(t, olddfd, oldname, 0, &ndo);
 	if (err < 0)
 		return err;
 	err = filename_parentat(t, newdfd, newname, 0, &ndn);
@@ -156,6 +148,21 @@ static long do_renameat2(struct task *t, int olddfd, uint64_t uold, int newdfd,
 out_old:
 	nd_release(&ndo);
 	return err;
+}
+
+static long do_renameat2(struct task *t, int olddfd, uint64_t uold, int newdfd,
+			 uint64_t unew, unsigned flags)
+{
+	_cleanup_free_ char *oldname = NULL;
+	_cleanup_free_ char *newname = NULL;
+	long err = user_path(t, uold, &oldname, false);
+
+	if (err < 0)
+		return err;
+	err = user_path(t, unew, &newname, false);
+	if (err < 0)
+		return err;
+	return vfs_renameat2(t, olddfd, oldname, newdfd, newname, flags);
 }
 
 SYSCALL_DEFINE(__NR_rename, rename)
