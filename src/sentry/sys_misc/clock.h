@@ -1,0 +1,14 @@
+/* Reading guest clocks, shared by clock_gettime and the sleeps. */
+#ifndef MOAT_SENTRY_SYS_MISC_CLOCK_H
+#define MOAT_SENTRY_SYS_MISC_CLOCK_H
+
+#include <stdint.h>
+#include <time.h>
+
+struct task;
+
+/* Read clock as t sees it, in nanoseconds. Returns 0, or -EINVAL for a
+ * clock ID Linux rejects. */
+int clock_read(struct task *t, clockid_t clock, int64_t *ns);
+
+#endif

@@ -1,0 +1,24 @@
+/* CPU time of guest threads and processes. */
+#ifndef MOAT_SENTRY_SYS_MISC_CPUTIME_H
+#define MOAT_SENTRY_SYS_MISC_CPUTIME_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+struct task;
+struct thread_group;
+
+/* User and system time of a process or thread, in nanoseconds. */
+struct cpu_times {
+	int64_t user_ns;
+	int64_t system_ns;
+};
+
+/* The process of t (its own thread group). */
+void process_cpu_times(struct task *t, struct cpu_times *out);
+/* Another thread group of the sandbox (tasklist_lock held). */
+void group_cpu_times(struct thread_group *tg, struct cpu_times *out);
+/* The thread t. */
+void thread_cpu_times(struct task *t, struct cpu_times *out);
+
+#endif
