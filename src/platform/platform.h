@@ -92,6 +92,10 @@ enum platform_stop platform_run(struct platform_as *as,
  * returns STOP_INTERRUPT. Any thread may call it. */
 void platform_interrupt(struct platform_as *as);
 
+/* Fill regs with a valid initial state for the stub (segment registers
+ * and flags), for the first run of a new image. */
+int platform_init_regs(struct platform_as *as, struct arch_regs *regs);
+
 /* Read or write the x87/SSE state of a stopped thread into regs. */
 int platform_get_fpregs(struct platform_as *as, struct arch_regs *regs);
 

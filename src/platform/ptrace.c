@@ -19,6 +19,7 @@
 #include <sys/mman.h>
 #include <sys/ptrace.h>
 #include <sys/prctl.h>
+#include <sys/rseq.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
@@ -63,6 +64,18 @@ static _Noreturn void stub_child_init(int sock)
 	void *code;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* glibc registered an rseq area in this thread's TLS, which is about
+	 * to be unmapped; the kernel would then kill the stub with SIGSEGV
+	 * on its next return to user mode. */
+	if (__rseq_size) {
+		/* glibc registers at least 32 bytes (the original struct
+		 * rseq) even where __rseq_size reports fewer. */
+		void *area = (char *)__builtin_thread_pointer() + __rseq_offset;
+		if (syscall(SYS_rseq, area, MAX(__rseq_size, 32U),
+			    RSEQ_FLAG_UNREGISTER, RSEQ_SIG) != 0)
+			syscall(SYS_rseq, area, __rseq_size,
+				RSEQ_FLAG_UNREGISTER, RSEQ_SIG);
+	}
 	if (sock != STUB_SOCK_FD && dup2(sock, STUB_SOCK_FD) < 0)
 		_exit(127);
 	syscall(SYS_close_range, 0, 2, 0);
@@ -110,8 +123,13 @@ int platform_as_create(struct platform_as **out)
 
 	status = stub_wait(pid);
 	if (status < 0 || !WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
-		log_error("stub %d failed to start (wait status %#x)", pid,
-			  status);
+		struct user_regs_struct r = {0};
+		siginfo_t si = {0};
+		ptrace(PTRACE_GETREGS, pid, 0, &r);
+		ptrace(PTRACE_GETSIGINFO, pid, 0, &si);
+		log_error("stub %d failed to start (wait status %#x, rip %#llx, "
+			  "fault address %p)",
+			  pid, status, r.rip, si.si_addr);
 		kill(pid, SIGKILL);
 		stub_wait(pid);
 		close(sv[0]);
@@ -180,7 +198,9 @@ static long stub_syscall_at(struct platform_as *as, uint64_t off, long nr,
 	}
 	if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs) < 0)
 		return neg_errno();
-	if (regs.rip != STUB_BASE + off + 3) {
+	/* The trap is the int3 after the syscall (a few bytes further on
+	 * for the fork sequence). */
+	if (regs.rip <= STUB_BASE + off || regs.rip > STUB_BASE + off + 16) {
 		log_error("stub %d: injected syscall %ld stopped at %#llx",
 			  as->pid, nr, regs.rip);
 		return -EFAULT;
@@ -402,6 +422,14 @@ int platform_as_attach(struct platform_as *as)
 		if (r < 0)
 			return (int)r;
 	}
+	return 0;
+}
+
+int platform_init_regs(struct platform_as *as, struct arch_regs *regs)
+{
+	memset(regs, 0, sizeof(*regs));
+	regs->regs = as->base;
+	regs->regs.orig_rax = -1;
 	return 0;
 }
 
