@@ -427,8 +427,18 @@ int platform_as_attach(struct platform_as *as)
 
 int platform_init_regs(struct platform_as *as, struct arch_regs *regs)
 {
+	const struct user_regs_struct *b = &as->base;
+
+	/* Only the selectors come from the stub; everything else starts at
+	 * zero as after execve. */
 	memset(regs, 0, sizeof(*regs));
-	regs->regs = as->base;
+	regs->regs.cs = b->cs;
+	regs->regs.ss = b->ss;
+	regs->regs.ds = b->ds;
+	regs->regs.es = b->es;
+	regs->regs.fs = b->fs;
+	regs->regs.gs = b->gs;
+	regs->regs.eflags = 0x202;
 	regs->regs.orig_rax = -1;
 	return 0;
 }
@@ -454,8 +464,10 @@ enum platform_stop platform_run(struct platform_as *as,
 {
 	int status;
 
-	if (ptrace(PTRACE_SETREGS, as->pid, 0, &regs->regs) < 0)
+	if (ptrace(PTRACE_SETREGS, as->pid, 0, &regs->regs) < 0) {
+		log_debug("stub %d: PTRACE_SETREGS failed: %m", as->pid);
 		return STOP_EXITED;
+	}
 	/* fpregs_valid == 2: the sentry changed them (sigreturn). */
 	if (regs->fpregs_valid == 2) {
 		ptrace(PTRACE_SETFPREGS, as->pid, 0, &regs->fpregs);
@@ -466,6 +478,8 @@ enum platform_stop platform_run(struct platform_as *as,
 	for (;;) {
 		status = stub_wait(as->pid);
 		if (status < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
+			log_debug("stub %d ended (wait status %#x)", as->pid,
+				  status);
 			as->pid = -1;
 			return STOP_EXITED;
 		}

@@ -320,17 +320,10 @@ out_err:
 static void exec_reset_regs(struct task *t, uint64_t entry, uint64_t sp)
 {
 	struct user_regs_struct *r = &t->regs.regs;
-	unsigned long long cs = r->cs, ss = r->ss, ds = r->ds, es = r->es;
 
-	memset(r, 0, sizeof(*r));
-	r->cs = cs;
-	r->ss = ss;
-	r->ds = ds;
-	r->es = es;
+	platform_init_regs(t->mm->as, &t->regs);
 	r->rip = entry;
 	r->rsp = sp;
-	r->eflags = 0x202;
-	r->orig_rax = -1;
 	/* A fresh FPU state: default control words. */
 	memset(&t->regs.fpregs, 0, sizeof(t->regs.fpregs));
 	t->regs.fpregs.cwd = 0x37f;
