@@ -193,6 +193,10 @@ static const struct syscall_rule rules[] = {
     ALLOW(getgid),
     ALLOW(getegid),
     ALLOW(getcwd), /* always "/" after confinement; harmless */
+    /* Reading the caller's umask for the guest's first process. It only
+     * changes the mode of files the sentry creates, and it creates none
+     * by path. */
+    ALLOW(umask),
     ALLOW(getrlimit),
     /* glibc's getrlimit()/setrlimit(): only the sentry's own limits. */
     ALLOW_IF(prlimit64, 0, INT_MASK, 0),
