@@ -79,9 +79,9 @@ static void release_thread_group(struct thread_group *tg)
 	}
 	pid_free(tg->tgid);
 	tg->leader->state = TASK_DEAD;
-	/* Drop the reference the task's thread left behind. The group
-	 * itself stays allocated (a few hundred bytes): sibling pointers
-	 * elsewhere may still name it. */
+	/* Drop the process tree's reference. The group itself stays
+	 * allocated (a few hundred bytes): sibling pointers elsewhere may
+	 * still name it. */
 	if (--tg->leader->refcount == 0)
 		task_free_locked(tg->leader);
 }

@@ -8,12 +8,15 @@
 #include "common/util.h"
 
 #include <signal.h>
+#include <ucontext.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
 int sig_task_wake(void);
+
+int sentry_main(int argc, char **argv);
 
 static void noop_handler(int sig)
 {
@@ -35,7 +38,53 @@ static void setup_host_signals(void)
 	sa.sa_handler = noop_handler;
 	sigaction(sig_task_wake(), &sa, NULL);
 	sigfillset(&all);
+	/* Faults in the sentry itself stay deliverable, so the crash
+	 * handler can report them (a blocked fault kills silently). */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGABRT);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+/* A sentry bug must not die silently: log where it crashed (the binary is
+ * position independent, so the offset from sentry_main locates the code)
+ * and then die with the same signal. */
+static void crash_handler(int sig, siginfo_t *si, void *uctx)
+{
+	ucontext_t *uc = uctx;
+	uint64_t rip = uc->uc_mcontext.gregs[REG_RIP];
+
+	log_error("sentry crashed: signal %d at rip %#lx (sentry_main%+ld), "
+		  "address %p",
+		  sig, (unsigned long)rip, (long)(rip - (uint64_t)sentry_main),
+		  si->si_addr);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Give the calling thread a stack for the crash handler, so a stack
+ * overflow is reported too. */
+void setup_crash_stack(void)
+{
+	stack_t ss = {.ss_size = 65536};
+
+	ss.ss_sp = xmalloc(ss.ss_size);
+	sigaltstack(&ss, NULL);
+}
+
+static void setup_crash_handler(void)
+{
+	struct sigaction sa;
+	const int sigs[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT};
+
+	setup_crash_stack();
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = crash_handler;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		sigaction(sigs[i], &sa, NULL);
 }
 
 /* In-memory files are memfds, so the sentry needs many FDs. */
@@ -63,6 +112,7 @@ int sentry_main(int argc, char **argv)
 	 * the supervisor forwards them, never twice. */
 	setsid();
 	setup_host_signals();
+	setup_crash_handler();
 	raise_fd_limit();
 
 	err = sentry_confine(&cfg);

@@ -73,7 +73,10 @@ struct task *task_alloc(void)
 	struct task *t = xcalloc(1, sizeof(*t));
 
 	pthread_mutex_init(&t->wait_lock, NULL);
-	t->refcount = 1;
+	/* One reference for the task's own thread, dropped when the thread
+	 * ends, and one for the process tree, dropped when the task is
+	 * reaped (release_thread_group). */
+	t->refcount = 2;
 	t->state = TASK_RUNNING;
 	return t;
 }

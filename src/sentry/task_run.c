@@ -11,6 +11,8 @@
 
 #include <string.h>
 
+void setup_crash_stack(void);
+
 static bool is_fault_signal(int sig)
 {
 	return sig == SIGSEGV || sig == SIGBUS || sig == SIGFPE ||
@@ -71,6 +73,7 @@ static void *task_thread(void *arg)
 	int err;
 
 	current = t;
+	setup_crash_stack();
 	if (t->attach_pending) {
 		err = platform_as_attach(t->mm->as);
 		t->attach_pending = false;
@@ -79,11 +82,12 @@ static void *task_thread(void *arg)
 				  t->tid, strerror(-err));
 			do_group_exit(t, wstatus_signaled(SIGKILL, false));
 			task_exit(t);
+			task_put(t);
 			return NULL;
 		}
 	}
-	/* The thread's reference passes to the zombie, dropped on reaping. */
 	task_loop(t);
+	task_put(t);
 	return NULL;
 }
 
@@ -96,10 +100,15 @@ int task_start_thread(struct task *t)
 	/* Task threads start with every host signal blocked; wait.c
 	 * unblocks its wake-up signal only while sleeping. */
 	sigfillset(&all);
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGILL);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGABRT);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&attr, 1 << 20);
+	pthread_attr_setstacksize(&attr, 8 << 20);
 	err = -pthread_create(&t->thread, &attr, task_thread, t);
 	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);

@@ -90,10 +90,16 @@ static bool reap_children(struct sandbox *sb, int *sentry_status)
 			*sentry_status = status;
 			sentry_done = true;
 		} else if (pid == sb->gofer_pid) {
-			/* The sentry reads EOF on the gofer socket and fails
-			 * its file operations; it decides whether to exit. */
-			log_warn("gofer (pid %d) %s before the sentry",
-				 (int)pid, what);
+			/* Status 0 means the gofer saw the sentry close its
+			 * socket, so the sentry is exiting too and the two
+			 * exits may be reaped in either order. Otherwise the
+			 * sentry reads EOF on the gofer socket and fails its
+			 * file operations; it decides whether to exit. */
+			if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+				log_debug("gofer (pid %d) %s", (int)pid, what);
+			else
+				log_warn("gofer (pid %d) %s before the sentry",
+					 (int)pid, what);
 			sb->gofer_pid = -1;
 		} else {
 			log_debug("reaped unknown child pid %d, which %s",
