@@ -192,6 +192,14 @@ static long stub_syscall_at(struct platform_as *as, uint64_t off, long nr,
 			return -ESRCH;
 		if (WSTOPSIG(status) == SIGTRAP)
 			break;
+		/* A fault means the stub is broken: retrying would loop. */
+		if (WSTOPSIG(status) == SIGSEGV || WSTOPSIG(status) == SIGBUS ||
+		    WSTOPSIG(status) == SIGILL || WSTOPSIG(status) == SIGSYS) {
+			log_error("stub %d: signal %d during injected syscall %ld",
+				  as->pid, WSTOPSIG(status), nr);
+			kill(as->pid, SIGKILL);
+			return -EFAULT;
+		}
 		/* Some other host signal (a stray SIGSTOP): drop it. */
 		if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
 			return neg_errno();

@@ -108,9 +108,6 @@ int sentry_main(int argc, char **argv)
 		return 125;
 	log_init("sentry", cfg.log_fd);
 	log_info("starting: %s", cfg.argv[0]);
-	/* A session of its own: terminal signals reach the guest only as
-	 * the supervisor forwards them, never twice. */
-	setsid();
 	setup_host_signals();
 	setup_crash_handler();
 	raise_fd_limit();
