@@ -74,9 +74,9 @@ SYSCALL_DEFINE(SYS_capget, capget)
 		pthread_mutex_unlock(&tasklist_lock);
 		return -ESRCH;
 	}
-	effective = target->cred.cap_effective;
+	effective = target->cred.cap_effective & CAP_FULL_SET;
 	pthread_mutex_lock(&misc_lock);
-	permitted = task_misc(target)->cap_permitted;
+	permitted = task_misc(target)->cap_permitted & CAP_FULL_SET;
 	pthread_mutex_unlock(&misc_lock);
 	pthread_mutex_unlock(&tasklist_lock);
 

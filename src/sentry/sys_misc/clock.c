@@ -35,6 +35,8 @@ static int64_t pick_cpu_time(const struct cpu_times *times, int which)
 {
 	if (which == CPUCLOCK_VIRT)
 		return times->user_ns;
+	if (which == CPUCLOCK_SCHED)
+		return times->sched_ns;
 	return times->user_ns + times->system_ns;
 }
 

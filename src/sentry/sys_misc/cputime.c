@@ -16,14 +16,15 @@
 
 /* Linux's encoding of a process CPU clock (include/linux/posix-timers.h):
  * the clock kinds of CPUCLOCK_WHICH and the PID in the upper bits. */
-#define CPUCLOCK_PROF 0 /* user + system */
-#define CPUCLOCK_VIRT 1 /* user */
+#define CPUCLOCK_PROF  0 /* user + system */
+#define CPUCLOCK_VIRT  1 /* user */
+#define CPUCLOCK_SCHED 2 /* scheduler run time */
 #define MAKE_PROCESS_CPUCLOCK(pid, which)                                      \
 	((clockid_t)((~(unsigned int)(pid)) << 3) | (which))
 
 static int stub_cpu_times(struct task *t, struct cpu_times *out)
 {
-	struct timespec prof, virt;
+	struct timespec prof, virt, sched;
 	pid_t pid;
 
 	if (!t->mm || !t->mm->as)
@@ -31,12 +32,16 @@ static int stub_cpu_times(struct task *t, struct cpu_times *out)
 	pid = platform_as_pid(t->mm->as);
 	if (clock_gettime(MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_PROF), &prof) <
 		0 ||
-	    clock_gettime(MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_VIRT), &virt) < 0)
+	    clock_gettime(MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_VIRT), &virt) <
+		0 ||
+	    clock_gettime(MAKE_PROCESS_CPUCLOCK(pid, CPUCLOCK_SCHED), &sched) <
+		0)
 		return -1;
 	out->user_ns = timespec_to_ns(&virt);
 	out->system_ns = timespec_to_ns(&prof) - out->user_ns;
 	if (out->system_ns < 0)
 		out->system_ns = 0;
+	out->sched_ns = timespec_to_ns(&sched);
 	return 0;
 }
 
@@ -44,6 +49,7 @@ static void add_task_times(struct task *t, struct cpu_times *out)
 {
 	out->user_ns += timespec_to_ns(&t->utime);
 	out->system_ns += timespec_to_ns(&t->stime);
+	out->sched_ns = out->user_ns + out->system_ns;
 }
 
 void group_cpu_times(struct thread_group *tg, struct cpu_times *out)
@@ -52,6 +58,7 @@ void group_cpu_times(struct thread_group *tg, struct cpu_times *out)
 
 	out->user_ns = 0;
 	out->system_ns = 0;
+	out->sched_ns = 0;
 	for (struct task *t = first; t; t = t->next_thread) {
 		add_task_times(t, out);
 		if (t->next_thread == first)
@@ -78,4 +85,5 @@ void thread_cpu_times(struct task *t, struct cpu_times *out)
 	 * t->utime and t->stime, which may lag behind the real time. */
 	out->user_ns = timespec_to_ns(&t->utime);
 	out->system_ns = timespec_to_ns(&t->stime);
+	out->sched_ns = out->user_ns + out->system_ns;
 }

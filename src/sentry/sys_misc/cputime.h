@@ -12,6 +12,9 @@ struct thread_group;
 struct cpu_times {
 	int64_t user_ns;
 	int64_t system_ns;
+	/* Run time measured by the scheduler: precise, where user_ns and
+	 * system_ns are sampled at timer ticks. */
+	int64_t sched_ns;
 };
 
 /* The process of t (its own thread group). */

@@ -11,11 +11,6 @@
 #include "sentry/sys_misc/task_misc.h"
 #include "sentry/task.h"
 
-bool capable(const struct task *t)
-{
-	return t->cred.euid == 0 && t->cred.cap_effective != 0;
-}
-
 static void cred_load(struct task *t, struct cred_state *s)
 {
 	s->cred = t->cred;

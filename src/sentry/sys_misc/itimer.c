@@ -19,7 +19,7 @@
 #include "common/util.h"
 #include "sentry/mm.h"
 #include "sentry/syscall.h"
-#include "sentry/sys_misc/misc.h"
+#include "sentry/signal.h"
 #include "sentry/sys_misc/task_misc.h"
 #include "sentry/sys_misc/timespec.h"
 #include "sentry/task.h"
@@ -71,13 +71,23 @@ void itimer_release(struct thread_group *tg)
 }
 
 /* Send SIGALRM if tg is still the live process the timer was armed for:
- * a thread group that exited without itimer_release() is skipped. */
+ * a thread group that exited without itimer_release() is skipped. The
+ * reference on the leader keeps it valid while send_signal_info() takes
+ * tasklist_lock itself. */
 static void send_alarm(struct thread_group *tg, pid_t tgid)
 {
+	struct task *leader = NULL;
+
 	pthread_mutex_lock(&tasklist_lock);
-	if (pid_thread_group(tgid) == tg && !tg->exited && !tg->group_exit)
-		send_signal_to_tg(tg, SIGALRM);
+	if (pid_thread_group(tgid) == tg && !tg->exited && !tg->group_exit) {
+		leader = tg->leader;
+		leader->refcount++;
+	}
 	pthread_mutex_unlock(&tasklist_lock);
+	if (!leader)
+		return;
+	send_signal_info(leader, SIGALRM, NULL, true);
+	task_put(leader);
 }
 
 /* Find one expired timer, rearm or disarm it and return its process in

@@ -15,7 +15,6 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/resource.h>
 #include <sys/types.h>
 
 struct task;
@@ -42,14 +41,4 @@ void misc_thread_group_free(struct thread_group *tg);
 int misc_pdeathsig(struct task *t);
 /* Whether tg adopts orphaned descendants (PR_SET_CHILD_SUBREAPER). */
 bool misc_is_child_subreaper(struct thread_group *tg);
-/* Fill rlim with the limits of the first process: the sentry's own,
- * which it inherited from the user's shell through the supervisor. */
-void rlimit_init_defaults(struct rlimit rlim[RLIM_NLIMITS]);
-
-/* Provided by the core: queue sig for the whole thread group and wake a
- * thread that can take it, like Linux's group_send_sig_info(). Called
- * with tasklist_lock held, as Linux's lock order (tasklist_lock before
- * the signal lock) allows. Returns 0 or a negative errno. */
-int send_signal_to_tg(struct thread_group *tg, int sig);
-
 #endif

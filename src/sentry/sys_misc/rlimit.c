@@ -1,5 +1,6 @@
 /* Resource limits: getrlimit, setrlimit and prlimit64, stored per
- * process in thread_group->rlim under tasklist_lock. */
+ * process in thread_group->rlim under tasklist_lock. The core sets the
+ * first process's limits (sandbox.c) and fork copies them. */
 #include <errno.h>
 #include <linux/capability.h>
 #include <sys/resource.h>
@@ -9,22 +10,11 @@
 #include "sentry/syscall.h"
 #include "sentry/sys_misc/cred_rules.h"
 #include "sentry/sys_misc/lookup.h"
-#include "sentry/sys_misc/misc.h"
 #include "sentry/task.h"
 
 /* Linux's default fs.nr_open: RLIMIT_NOFILE may not exceed it.
  * NOTE: the host's sysctl may differ; the sentry cannot read /proc. */
 #define NR_OPEN_MAX 1048576
-
-void rlimit_init_defaults(struct rlimit rlim[RLIM_NLIMITS])
-{
-	for (int i = 0; i < RLIM_NLIMITS; i++) {
-		if (getrlimit(i, &rlim[i]) < 0) {
-			rlim[i].rlim_cur = RLIM_INFINITY;
-			rlim[i].rlim_max = RLIM_INFINITY;
-		}
-	}
-}
 
 /* Linux's check_prlimit_permission(): a task may change its own limits,
  * or those of a process whose real, effective and saved IDs all equal

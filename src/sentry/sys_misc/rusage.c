@@ -21,6 +21,7 @@ static void children_cpu_times(struct task *t, struct cpu_times *out)
 	pthread_mutex_lock(&tasklist_lock);
 	out->user_ns = timespec_to_ns(&t->tg->cutime);
 	out->system_ns = timespec_to_ns(&t->tg->cstime);
+	out->sched_ns = out->user_ns + out->system_ns;
 	pthread_mutex_unlock(&tasklist_lock);
 }
 
