@@ -122,8 +122,9 @@ enum procfs_link_kind {
 struct inode *procfs_link_create(struct super_block *sb,
 				 const struct procfs_pid *id,
 				 enum procfs_link_kind kind);
-/* The text of fd/N for file f: its path, or "pipe:[ino]" and the like
- * for a file with no path. Returns the length or a negative errno. */
+/* The text of fd/N for file f: its path, or "pipe:[ino]", "socket:[ino]"
+ * or "host:[ino]" (stdio inherited from the host) for a file with no
+ * path. Returns the length or a negative errno. */
 int procfs_file_name(struct file *f, char *buf, size_t size);
 
 /* Files of /proc/PID and /proc/PID/task/TID. */
@@ -139,6 +140,9 @@ extern const struct synth_file_ops procfs_mounts_ops;
 extern const struct synth_file_ops procfs_mountinfo_ops;
 
 extern const struct synth_file_ops procfs_cpuinfo_ops;
+
+/* The ID of a mount in mountinfo and fdinfo's mnt_id. */
+int procfs_mount_id(struct mount *mnt);
 
 /* Fill the system-wide entries of /proc (cpuinfo, meminfo, sys/...). */
 int procfs_add_system_files(struct super_block *sb, struct inode *root);

@@ -47,15 +47,18 @@ static struct file *target_fd(const struct procfs_pid *id, int fd,
 	return f;
 }
 
-/* Linux shows O_CLOEXEC in flags although it is a property of the FD. */
+/* Linux shows O_CLOEXEC in flags although it is a property of the FD.
+ * Files without a mount (pipes, host stdio) show mnt_id 0. */
 static int fdinfo_show(struct task *t, void *priv, char **buf, size_t *len)
 {
 	const struct procfs_pid *id = priv;
 	struct procfs_text text = {0};
 	bool cloexec = false;
 	struct file *f = target_fd(id, id->fd, &cloexec);
+	struct stat st;
 	unsigned flags;
 	int64_t pos;
+	int mnt_id;
 
 	if (!f)
 		return -ENOENT;
@@ -65,12 +68,16 @@ static int fdinfo_show(struct task *t, void *priv, char **buf, size_t *len)
 	pthread_mutex_lock(&f->f_pos_lock);
 	pos = f->f_pos;
 	pthread_mutex_unlock(&f->f_pos_lock);
+	mnt_id = f->f_path.mnt ? procfs_mount_id(f->f_path.mnt) : 0;
+	if (vfs_fstat(f, &st) < 0)
+		st.st_ino = 0;
 	file_put(f);
 
 	if (cloexec)
 		flags |= O_CLOEXEC;
-	procfs_printf(&text, "pos:\t%lld\nflags:\t0%o\n", (long long)pos,
-		      flags);
+	procfs_printf(&text, "pos:\t%lld\nflags:\t0%o\nmnt_id:\t%d\n",
+		      (long long)pos, flags, mnt_id);
+	procfs_printf(&text, "ino:\t%llu\n", (unsigned long long)st.st_ino);
 	return procfs_text_finish(&text, buf, len);
 }
 

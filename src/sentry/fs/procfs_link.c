@@ -79,6 +79,8 @@ static struct file *link_file(struct task *target, const struct procfs_link *l)
 	return task_fd_file(target, l->id.fd);
 }
 
+/* A file without a sandbox path is a pipe, a socket, a file the sandbox
+ * inherited from the host (its stdio), or an anonymous inode. */
 int procfs_file_name(struct file *f, char *buf, size_t size)
 {
 	struct stat st;
@@ -87,15 +89,16 @@ int procfs_file_name(struct file *f, char *buf, size_t size)
 	if (f->f_path.dentry)
 		return file_path(f, buf, size);
 	if (vfs_fstat(f, &st) < 0)
-		st.st_mode = 0;
+		/* NOTE: Linux names the kind ("anon_inode:[eventfd]"), but
+		 * files carry no such name here yet. */
+		return snprintf(buf, size, "anon_inode:[unknown]");
 	if (S_ISFIFO(st.st_mode))
 		kind = "pipe";
 	else if (S_ISSOCK(st.st_mode))
 		kind = "socket";
 	else
-		/* NOTE: Linux names the kind ("anon_inode:[eventfd]"); files
-		 * carry no such name here yet. */
-		return snprintf(buf, size, "anon_inode:[unknown]");
+		/* The host path is neither known nor meant to be shown. */
+		kind = "host";
 	return snprintf(buf, size, "%s:[%llu]", kind,
 			(unsigned long long)st.st_ino);
 }

@@ -47,7 +47,7 @@ static void print_options(struct procfs_text *text, bool readonly,
 		procfs_printf(text, ",%s", extra);
 }
 
-static int mount_id(struct mount *target)
+int procfs_mount_id(struct mount *target)
 {
 	int id = MOUNT_ID_BASE;
 
@@ -113,8 +113,9 @@ static int mountinfo_show(struct task *t, void *priv, char **buf, size_t *len)
 		struct super_block *sb = m->mnt_sb;
 		bool is_root = m->mnt_parent == m;
 
-		procfs_printf(&text, "%d %d %u:%u / ", mount_id(m),
-			      is_root ? MOUNT_ID_BASE : mount_id(m->mnt_parent),
+		procfs_printf(&text, "%d %d %u:%u / ", procfs_mount_id(m),
+			      is_root ? MOUNT_ID_BASE
+				      : procfs_mount_id(m->mnt_parent),
 			      major(sb->s_dev), minor(sb->s_dev));
 		print_mount_point(&text, m, &root);
 		procfs_printf(&text, " ");
