@@ -1,6 +1,7 @@
 /* The system-wide files of /proc, from the host's uname(2), sysinfo(2)
  * and clocks (the sentry's seccomp filter allows those calls) and the
  * sandbox's own state. */
+#include <sched.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,7 +106,12 @@ static int stat_show(struct task *t, void *priv, char **buf, size_t *len)
 {
 	struct procfs_text text = {0};
 	struct task_counts counts = {0};
-	long ncpus = sysconf(_SC_NPROCESSORS_ONLN);
+	/* Not sysconf(_SC_NPROCESSORS_ONLN): glibc reads /sys for it, and the
+	 * confined sentry may not open files. */
+	cpu_set_t cpus;
+	long ncpus = sched_getaffinity(0, sizeof(cpus), &cpus) == 0
+			     ? CPU_COUNT(&cpus)
+			     : 1;
 	double boot =
 	    clock_seconds(CLOCK_REALTIME) - clock_seconds(CLOCK_BOOTTIME);
 
