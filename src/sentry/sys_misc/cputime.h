@@ -17,11 +17,12 @@ struct cpu_times {
 	int64_t sched_ns;
 };
 
-/* The process of t (its own thread group). */
+/* Measure the CPU time of t's own process. */
 void process_cpu_times(struct task *t, struct cpu_times *out);
-/* Another thread group of the sandbox (tasklist_lock held). */
+/* Sum the times the core recorded for the threads of tg (tasklist_lock
+ * held): for processes other than the caller's. */
 void group_cpu_times(struct thread_group *tg, struct cpu_times *out);
-/* The thread t. */
+/* Measure the CPU time of the thread t. */
 void thread_cpu_times(struct task *t, struct cpu_times *out);
 
 #endif

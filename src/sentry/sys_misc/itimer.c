@@ -5,7 +5,7 @@
  * on CLOCK_MONOTONIC until the earliest expiry, then signals and rearms.
  *
  * NOTE: ITIMER_VIRTUAL and ITIMER_PROF store and return their values but
- * never expire, because the sentry has no cheap way to be told when a
+ * never expire, because the sentry has no cheap way to be notified when a
  * stub's CPU time reaches a value. */
 #include <errno.h>
 #include <pthread.h>

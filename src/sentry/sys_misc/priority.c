@@ -15,7 +15,7 @@
 #define NICE_MIN (-20)
 #define NICE_MAX 19
 
-/* Which tasks a PRIO_PROCESS, PRIO_PGRP or PRIO_USER request names. */
+/* A getpriority or setpriority request and its result so far. */
 struct prio_match {
 	struct task *caller;
 	int which;

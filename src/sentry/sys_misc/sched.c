@@ -17,7 +17,7 @@
 #include "sentry/task.h"
 
 /* The largest CPU mask we pass to the host, in bytes (8192 CPUs). Longer
- * guest buffers get the same answer, since Linux copies at most its own
+ * guest buffers get the same result, since Linux copies at most its own
  * mask size. */
 #define MAX_CPUMASK_BYTES 1024
 

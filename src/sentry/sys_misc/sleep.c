@@ -61,7 +61,7 @@ static int sleep_until_clock(struct task *t, clockid_t clock, int64_t target_ns)
 	}
 }
 
-/* Which clocks clock_nanosleep accepts, with Linux's errors: -EINVAL
+/* Check that clock_nanosleep accepts clock, with Linux's errors: -EINVAL
  * for unknown IDs and thread CPU clocks, -EOPNOTSUPP for clocks that
  * cannot sleep (coarse, raw and alarm clocks). */
 static int check_sleep_clock(struct task *t, clockid_t clock)
