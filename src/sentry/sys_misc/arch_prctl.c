@@ -41,7 +41,7 @@ SYSCALL_DEFINE(SYS_arch_prctl, arch_prctl)
 	case ARCH_SET_CPUID:
 		/* Enabling is a no-op. Disabling needs CPUID faulting in the
 		 * stubs, which the ptrace platform cannot set up, so Linux's
-		 * answer for hardware without it applies. */
+		 * result for hardware without it applies. */
 		return arg ? 0 : -ENODEV;
 	}
 	return -EINVAL;

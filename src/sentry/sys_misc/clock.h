@@ -7,8 +7,8 @@
 
 struct task;
 
-/* Read clock as t sees it, in nanoseconds. Returns 0, or -EINVAL for a
- * clock ID Linux rejects. */
+/* Read clock for the task t, in nanoseconds. Returns 0, or the errno
+ * Linux gives for a rejected clock ID (-EINVAL in most cases). */
 int clock_read(struct task *t, clockid_t clock, int64_t *ns);
 
 #endif

@@ -66,8 +66,8 @@ static inline int64_t ns_add(int64_t a, int64_t b)
 	return a > INT64_MAX - b ? INT64_MAX : a + b;
 }
 
-/* The host's clock in nanoseconds (clock_gettime of the vDSO, which
- * cannot fail for the standard clocks). */
+/* The host's clock in nanoseconds, from the vDSO. Use it only for
+ * clocks every Linux kernel has, because an error reads as time 0. */
 static inline int64_t host_clock_ns(clockid_t clock)
 {
 	struct timespec ts = {0};
