@@ -14,6 +14,7 @@
 #include "sentry/syscall.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
+#include "sentry/sys_misc/misc.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -381,6 +382,7 @@ int do_execve(struct task *t, int dirfd, const char *filename, char **argv,
 	if (!err) {
 		exec_commit(t, &im, mm);
 		exec_reset_regs(t, entry, sp);
+		misc_task_exec(t);
 	}
 	exec_image_free(&im);
 	return err;

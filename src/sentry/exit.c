@@ -127,7 +127,6 @@ void task_exit(struct task *t)
 	if (last) {
 		if (!tg->group_exit)
 			tg->exit_status = wstatus_exited(t->exit_code);
-		tg->exited = true;
 		t->state = TASK_ZOMBIE;
 		reparent_children(tg);
 	}
@@ -140,8 +139,12 @@ void task_exit(struct task *t)
 	if (!last)
 		return;
 
+	/* Queue SIGCHLD before the zombie becomes visible to wait4, so a
+	 * parent that reaps the child always finds the signal pending, as
+	 * on Linux. */
 	notify_parent(t, tg);
 	pthread_mutex_lock(&tasklist_lock);
+	tg->exited = true;
 	parent = tg->parent;
 	if (parent && parent_autoreaps(parent))
 		release_thread_group(tg);

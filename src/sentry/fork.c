@@ -11,6 +11,7 @@
 #include "sentry/syscall.h"
 #include "sentry/task.h"
 #include "sentry/vfs.h"
+#include "sentry/sys_misc/misc.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -99,6 +100,8 @@ static struct task *copy_process(struct task *parent, uint64_t flags,
 		link_child(parent, child, flags);
 	}
 	pthread_mutex_unlock(&tasklist_lock);
+	if (*err >= 0)
+		misc_task_fork(parent, child, true);
 	if (*err < 0) {
 		mm_put(child->mm);
 		fdtable_put(child->files);

@@ -182,6 +182,32 @@ static void vma_remove_range(struct mm *mm, uint64_t start, uint64_t end)
 	}
 }
 
+static bool vma_can_merge(const struct vma *a, const struct vma *b)
+{
+	if (a->end != b->start || a->prot != b->prot || a->flags != b->flags ||
+	    a->file != b->file || a->name != b->name)
+		return false;
+	return !a->file || a->pgoff + (a->end - a->start) == b->pgoff;
+}
+
+/* Join neighbours that differ only in their range, as Linux does, so a
+ * range made by several calls acts as one VMA for mremap and maps. */
+static void vma_merge_all(struct mm *mm)
+{
+	struct vma *v = mm->vmas;
+
+	while (v && v->next) {
+		struct vma *n = v->next;
+		if (vma_can_merge(v, n)) {
+			v->end = n->end;
+			v->next = n->next;
+			vma_free(n);
+		} else {
+			v = n;
+		}
+	}
+}
+
 static void vma_insert(struct mm *mm, struct vma *nv)
 {
 	struct vma **pp = &mm->vmas;
@@ -190,6 +216,7 @@ static void vma_insert(struct mm *mm, struct vma *nv)
 		pp = &(*pp)->next;
 	nv->next = *pp;
 	*pp = nv;
+	vma_merge_all(mm);
 }
 
 static int check_file_access(struct file *file, int prot, int flags)
@@ -261,10 +288,14 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (off + len < off)
 		return -EOVERFLOW;
+	if (flags & MAP_ANONYMOUS) {
+		/* Linux accepts MAP_SHARED_VALIDATE only for files. */
+		if (type == MAP_SHARED_VALIDATE)
+			return -EINVAL;
+		file = NULL;
+	}
 	if (type == MAP_SHARED_VALIDATE)
 		type = MAP_SHARED;
-	if (flags & MAP_ANONYMOUS)
-		file = NULL;
 	if (file && file_is_dev_zero(file)) {
 		flags |= MAP_ANONYMOUS;
 		file = NULL;
@@ -369,6 +400,7 @@ int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot)
 	for (struct vma *v = vma_find(mm, addr); v && v->start < end;
 	     v = v->next)
 		v->prot = prot;
+	vma_merge_all(mm);
 out_unlock:
 	pthread_mutex_unlock(&mm->lock);
 	return err;
@@ -419,6 +451,7 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len,
 			vma_split_at(mm, old);
 			v = vma_find(mm, old);
 			v->end = old + new_len;
+			vma_merge_all(mm);
 		}
 		goto out_unlock;
 	}

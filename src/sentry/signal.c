@@ -13,6 +13,59 @@
 
 #include <string.h>
 
+#define SIGRT_FIRST 32
+#define SIGQUEUE_MAX 1024 /* like a small RLIMIT_SIGPENDING */
+
+bool sigpending_add(struct sigpending *p, int sig, const siginfo_t *info)
+{
+	struct sigqueue *q, **pp;
+
+	if (sig < SIGRT_FIRST) {
+		if (!(p->set & SIGMASK(sig))) {
+			p->set |= SIGMASK(sig);
+			p->info[sig - 1] = *info;
+			p->info[sig - 1].si_signo = sig;
+		}
+		return true;
+	}
+	if (p->rt_count >= SIGQUEUE_MAX)
+		return false;
+	q = xcalloc(1, sizeof(*q));
+	q->info = *info;
+	q->info.si_signo = sig;
+	for (pp = &p->rt_head[sig - 1]; *pp; pp = &(*pp)->next)
+		;
+	*pp = q;
+	p->rt_count++;
+	p->set |= SIGMASK(sig);
+	return true;
+}
+
+void sigpending_take(struct sigpending *p, int sig, siginfo_t *info)
+{
+	struct sigqueue *q = p->rt_head[sig - 1];
+
+	if (sig < SIGRT_FIRST || !q) {
+		*info = p->info[sig - 1];
+		p->set &= ~SIGMASK(sig);
+		return;
+	}
+	*info = q->info;
+	p->rt_head[sig - 1] = q->next;
+	p->rt_count--;
+	free(q);
+	if (!p->rt_head[sig - 1])
+		p->set &= ~SIGMASK(sig);
+}
+
+void sigpending_flush(struct sigpending *p, int sig)
+{
+	siginfo_t info;
+
+	while (p->set & SIGMASK(sig))
+		sigpending_take(p, sig, &info);
+}
+
 struct sighand *sighand_create(void)
 {
 	struct sighand *sh = xcalloc(1, sizeof(*sh));
@@ -168,12 +221,14 @@ int send_signal_info(struct task *t, int sig, const siginfo_t *info,
 		pthread_mutex_unlock(&tasklist_lock);
 		return 0;
 	}
-	if (!(p->set & SIGMASK(sig))) {
-		p->set |= SIGMASK(sig);
-		p->info[sig - 1] = *info;
-		p->info[sig - 1].si_signo = sig;
+	if (!sigpending_add(p, sig, info)) {
+		pthread_mutex_unlock(&sh->lock);
+		pthread_mutex_unlock(&tasklist_lock);
+		return -EAGAIN;
 	}
 	if (sig == SIGKILL) {
+		if (!tg->group_exit)
+			tg->exit_status = wstatus_signaled(SIGKILL, false);
 		tg->group_exit = true;
 		tg->stopped = false;
 		pthread_cond_broadcast(&tasklist_cond);
@@ -214,8 +269,7 @@ void force_signal(struct task *t, const siginfo_t *info)
 		if (ka->handler == (uint64_t)SIG_IGN)
 			ka->handler = (uint64_t)SIG_DFL;
 	}
-	t->pending.set |= SIGMASK(sig);
-	t->pending.info[sig - 1] = *info;
+	sigpending_add(&t->pending, sig, info);
 	pthread_mutex_unlock(&sh->lock);
 }
 

@@ -32,6 +32,15 @@ struct sighand {
 #define SIGMASK(sig) (1ULL << ((sig)-1))
 #define SIG_KERNEL_ONLY_MASK (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 
+/* Queue sig with info on p (sighand->lock held); false if the real-time
+ * queue is full. */
+bool sigpending_add(struct sigpending *p, int sig, const siginfo_t *info);
+/* Take one pending instance of sig from p (sighand->lock held). */
+void sigpending_take(struct sigpending *p, int sig, siginfo_t *info);
+
+/* Discard every pending instance of sig (sighand->lock held). */
+void sigpending_flush(struct sigpending *p, int sig);
+
 struct sighand *sighand_create(void);
 struct sighand *sighand_copy(struct sighand *old);
 void sighand_put(struct sighand *sh);

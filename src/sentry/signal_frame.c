@@ -230,8 +230,7 @@ static int dequeue_signal(struct task *t, siginfo_t *info)
 		sig = SIGKILL;
 	else
 		sig = __builtin_ctzll(ready) + 1;
-	p->set &= ~SIGMASK(sig);
-	*info = p->info[sig - 1];
+	sigpending_take(p, sig, info);
 	return sig;
 }
 

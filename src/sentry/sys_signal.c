@@ -40,10 +40,10 @@ SYSCALL_DEFINE(SYS_rt_sigaction, rt_sigaction)
 		if (act.handler == (uint64_t)SIG_IGN ||
 		    (act.handler == (uint64_t)SIG_DFL &&
 		     sig_default_action_of(sig) == 2)) {
-			t->tg->shared_pending.set &= ~SIGMASK(sig);
+			sigpending_flush(&t->tg->shared_pending, sig);
 			for (struct task *th = t->tg->leader; th;
 			     th = th->next_thread)
-				th->pending.set &= ~SIGMASK(sig);
+				sigpending_flush(&th->pending, sig);
 		}
 	}
 	pthread_mutex_unlock(&sh->lock);
@@ -257,8 +257,7 @@ SYSCALL_DEFINE(SYS_rt_sigtimedwait, rt_sigtimedwait)
 		}
 		if (ready) {
 			int sig = __builtin_ctzll(ready) + 1;
-			p->set &= ~SIGMASK(sig);
-			info = p->info[sig - 1];
+			sigpending_take(p, sig, &info);
 			pthread_mutex_unlock(&t->sighand->lock);
 			if (args[1] &&
 			    copy_to_user(t, args[1], &info, sizeof(info)))

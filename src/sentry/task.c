@@ -7,6 +7,7 @@
 #include "sentry/task.h"
 #include "common/log.h"
 #include "common/util.h"
+#include "sentry/sys_misc/misc.h"
 
 #include <string.h>
 
@@ -110,6 +111,7 @@ static void cred_free(struct cred *c)
 
 void task_free_locked(struct task *t)
 {
+	misc_task_free(t);
 	cred_free(&t->cred);
 	pthread_mutex_destroy(&t->wait_lock);
 	free(t);

@@ -45,10 +45,21 @@ struct cred {
 /* A guest signal set: bit (sig - 1) for signal sig, 1..64. */
 typedef uint64_t ksigset_t;
 
+/* One queued instance of a real-time signal. */
+struct sigqueue {
+	siginfo_t info;
+	struct sigqueue *next;
+};
+
 struct sigpending {
 	ksigset_t set;
 	/* siginfo of each pending standard signal (one queued per signal). */
 	siginfo_t info[MOAT_NSIG];
+	/* Real-time signals (SIGRTMIN and up) queue every instance, in
+	 * order; a signal's bit in set stays on while its queue is not
+	 * empty. */
+	struct sigqueue *rt_head[MOAT_NSIG];
+	int rt_count;
 };
 
 enum task_state {
