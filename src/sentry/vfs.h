@@ -80,6 +80,10 @@ int vfs_mkdirat(struct task *t, int dirfd, const char *name, mode_t mode);
  * EPERM. */
 int vfs_mknodat(struct task *t, int dirfd, const char *name, mode_t mode,
 		dev_t dev);
+/* vfs_mknodat that also returns the new node's path (a reference), as a
+ * unix socket's bind needs to attach the socket to the inode. */
+int vfs_mknodat_path(struct task *t, int dirfd, const char *name, mode_t mode,
+		     dev_t dev, struct path *out);
 int vfs_symlinkat(struct task *t, const char *target, int dirfd,
 		  const char *name);
 int vfs_linkat(struct task *t, int olddfd, const char *oldname, int newdfd,

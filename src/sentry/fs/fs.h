@@ -124,6 +124,12 @@ struct inode_operations {
 	 * jumps to *out (a new reference) instead of reading a target.
 	 * Optional; readlink still gives the link's text. */
 	int (*get_link)(struct task *t, struct inode *inode, struct path *out);
+	/* Optional, for a magic link at the end of an open(2) path: open
+	 * what it names directly (fd/N of a pipe or of the caller's stdio,
+	 * which have no path) with the open flags and store a new file in
+	 * *out. Return -EOPNOTSUPP to have the VFS use get_link instead. */
+	int (*open_link)(struct task *t, struct inode *inode, int flags,
+			 struct file **out);
 	int (*setattr)(struct inode *inode, const struct iattr *attr);
 	/* Fill st. Without it the VFS uses the inode's fields (inode_stat). */
 	int (*getattr)(struct inode *inode, struct stat *st);
@@ -159,6 +165,9 @@ struct inode {
 	void *private;
 	/* FIFO state, created and owned by fifo_open's implementation. */
 	void *i_pipe;
+	/* The unix socket bound to this S_IFSOCK inode, owned by the socket
+	 * code (bind sets it, connect reads it). */
+	void *i_socket;
 };
 
 /* Allocate an inode with one reference on sb, a fresh inode number from

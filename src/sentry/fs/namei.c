@@ -377,9 +377,19 @@ static int lookup_last(struct nameidata *nd)
 		path_put(&child);
 		return -ENOENT;
 	}
-	if (S_ISLNK(inode->mode) &&
-	    (nd->flags & (LOOKUP_FOLLOW | LOOKUP_DIRECTORY) ||
-	     nd->trailing_slash)) {
+	bool follow = (nd->flags & LOOKUP_FOLLOW) || nd->trailing_slash;
+	if (S_ISLNK(inode->mode) && (nd->flags & LOOKUP_FOLLOW) &&
+	    !nd->trailing_slash && (nd->flags & LOOKUP_OPEN) && inode->i_op &&
+	    inode->i_op->open_link) {
+		/* Let the opener call open_link on the link itself. */
+		if (++nd->total_links > MAXSYMLINKS) {
+			path_put(&child);
+			return -ELOOP;
+		}
+		nd_set_path(nd, &child);
+		return 0;
+	}
+	if (S_ISLNK(inode->mode) && follow) {
 		bool magic = inode->i_op && inode->i_op->get_link;
 		err = nd_expand_link(nd, &child);
 		path_put(&child);
@@ -408,7 +418,8 @@ int filename_lookup(struct task *t, int dirfd, const char *name, unsigned flags,
 	}
 	if (err == 0 && (nd.trailing_slash || (flags & LOOKUP_DIRECTORY))) {
 		struct inode *inode = nd.path.dentry->d_inode;
-		if (!S_ISDIR(inode->mode))
+		bool open_link = S_ISLNK(inode->mode) && (flags & LOOKUP_OPEN);
+		if (!S_ISDIR(inode->mode) && !open_link)
 			err = -ENOTDIR;
 	}
 	if (err == 0) {

@@ -26,6 +26,8 @@
 #define LOOKUP_NO_XDEV	     0x40  /* crossing a mount fails with EXDEV */
 #define LOOKUP_BENEATH	     0x80  /* escaping the start fails with EXDEV */
 #define LOOKUP_IN_ROOT	     0x100 /* the start is the root for this walk */
+/* Internal to open: stop at a final magic link that has open_link. */
+#define LOOKUP_OPEN 0x200
 
 enum last_type { LAST_NORM, LAST_ROOT, LAST_DOT, LAST_DOTDOT };
 

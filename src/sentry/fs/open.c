@@ -250,7 +250,17 @@ static int open_create(struct task *t, int dirfd, const char *name, int flags,
 			err = -EEXIST;
 			goto out;
 		}
-		if (S_ISLNK(d->d_inode->mode) && !(flags & O_NOFOLLOW)) {
+		struct inode *link = d->d_inode;
+		if (S_ISLNK(link->mode) && !(flags & O_NOFOLLOW) &&
+		    link->i_op->open_link) {
+			/* "> /dev/stdout" in a shell: O_CREAT on fd/N. */
+			err = link->i_op->open_link(t, link, flags, out);
+			if (err != -EOPNOTSUPP) {
+				dput(d);
+				goto out;
+			}
+		}
+		if (S_ISLNK(link->mode) && !(flags & O_NOFOLLOW)) {
 			err = nd_follow_last_link(&nd, d);
 			dput(d);
 			if (err < 0)
@@ -282,32 +292,53 @@ out:
 	return err;
 }
 
-int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
-		     mode_t mode, unsigned lookup_flags, struct file **out)
+/* Open without O_CREAT. A final magic link with open_link is opened
+ * through it when try_open_link, else walked with get_link. */
+static int open_existing(struct task *t, int dirfd, const char *name, int flags,
+			 unsigned lookup_flags, bool try_open_link,
+			 struct file **out)
 {
 	struct path p;
 
-	/* NOTE: O_TMPFILE is not implemented. */
-	if ((flags & O_TMPFILE) == O_TMPFILE)
-		return -EOPNOTSUPP;
-	if ((flags & O_CREAT) && !(flags & O_PATH))
-		return open_create(t, dirfd, name, flags, mode, lookup_flags,
-				   out);
 	if (!(flags & O_NOFOLLOW))
 		lookup_flags |= LOOKUP_FOLLOW;
 	if (flags & O_DIRECTORY)
 		lookup_flags |= LOOKUP_DIRECTORY;
+	if (try_open_link && !(flags & O_PATH) &&
+	    !(lookup_flags & LOOKUP_NO_MAGICLINKS))
+		lookup_flags |= LOOKUP_OPEN;
 	int err = filename_lookup(t, dirfd, name, lookup_flags, &p);
 	if (err < 0)
 		return err;
 
 	struct inode *inode = p.dentry->d_inode;
+	if ((lookup_flags & LOOKUP_OPEN) && S_ISLNK(inode->mode) &&
+	    inode->i_op->open_link) {
+		err = inode->i_op->open_link(t, inode, flags, out);
+		path_put(&p);
+		if (err != -EOPNOTSUPP)
+			return err;
+		return open_existing(t, dirfd, name, flags,
+				     lookup_flags & ~LOOKUP_OPEN, false, out);
+	}
 	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
 		err = -ENOTDIR;
 	else
 		err = do_open_path(t, &p, flags, false, out);
 	path_put(&p);
 	return err;
+}
+
+int vfs_open_resolve(struct task *t, int dirfd, const char *name, int flags,
+		     mode_t mode, unsigned lookup_flags, struct file **out)
+{
+	/* NOTE: O_TMPFILE is not implemented. */
+	if ((flags & O_TMPFILE) == O_TMPFILE)
+		return -EOPNOTSUPP;
+	if ((flags & O_CREAT) && !(flags & O_PATH))
+		return open_create(t, dirfd, name, flags, mode, lookup_flags,
+				   out);
+	return open_existing(t, dirfd, name, flags, lookup_flags, true, out);
 }
 
 int vfs_open(struct task *t, int dirfd, const char *name, int flags,

@@ -103,6 +103,12 @@ SYSCALL_DEFINE(__NR_mkdirat, mkdirat)
 int vfs_mknodat(struct task *t, int dirfd, const char *name, mode_t mode,
 		dev_t dev)
 {
+	return vfs_mknodat_path(t, dirfd, name, mode, dev, NULL);
+}
+
+int vfs_mknodat_path(struct task *t, int dirfd, const char *name, mode_t mode,
+		     dev_t dev, struct path *out)
+{
 	struct nameidata nd;
 	struct dentry *d;
 
@@ -138,6 +144,10 @@ int vfs_mknodat(struct task *t, int dirfd, const char *name, mode_t mode,
 					: -EACCES;
 	} else {
 		err = dir->i_op->mknod ? dir->i_op->mknod(dir, d, &ic) : -EPERM;
+	}
+	if (err == 0 && out) {
+		out->mnt = mntget(nd.path.mnt);
+		out->dentry = dget(d);
 	}
 	create_finish(&nd, d, err);
 	return err;
