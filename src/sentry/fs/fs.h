@@ -196,7 +196,7 @@ void inode_touch_ctime(struct inode *inode);
  * do anything except execute a file with no x bit at all. Returns 0 or
  * -EACCES. */
 int inode_permission(const struct task *t, struct inode *inode, int mask);
-/* The same check for an explicit credential; cap says whether it has
+/* The same check for an explicit credential. cap is true if it has
  * root's capabilities (access(2) checks with the real IDs). */
 int inode_permission_cred(const struct cred *cred, bool cap,
 			  struct inode *inode, int mask);
@@ -260,7 +260,7 @@ void d_add(struct dentry *d);
  * reference, or NULL if the name is not cached. */
 struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len);
 /* Make d negative in place, dropping its inode reference. Only for a
- * dentry nobody else uses: removing a name normally uses d_drop, so open
+ * dentry without other users: removing a name normally uses d_drop, so open
  * files keep their (now unhashed) positive dentry. */
 void d_delete(struct dentry *d);
 /* Unhash d and its children and drop the children list's reference. */

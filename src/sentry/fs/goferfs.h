@@ -2,9 +2,9 @@
  * operation goes to the gofer, file I/O uses the host FD it donates, and
  * dentries of names found on the host are cached.
  *
- * NOTE: cached dentries are not revalidated, so a name the host removes
- * or renames behind the sandbox's back stays visible until the sandbox
- * itself removes it; its operations then fail with the host's errno. */
+ * NOTE: cached dentries are not revalidated. A name the host removes or
+ * renames behind the sandbox's back stays visible until the sandbox
+ * itself removes it, and operations on it fail with the host's errno. */
 #ifndef MOAT_SENTRY_FS_GOFERFS_H
 #define MOAT_SENTRY_FS_GOFERFS_H
 

@@ -33,8 +33,8 @@ static int open_acc_mode(int flags)
 	return acc;
 }
 
-/* EROFS before EACCES, as Linux's inode_permission: nobody writes a
- * file, directory or symlink on a read-only mount. */
+/* Return EROFS for a file, directory or symlink on a read-only mount.
+ * Callers check this before EACCES, as Linux's inode_permission does. */
 int may_write_mount(const struct path *p, struct inode *inode)
 {
 	mode_t type = inode->mode & S_IFMT;
@@ -117,10 +117,12 @@ static int do_open_path(struct task *t, const struct path *p, int flags,
 
 	if (inode->i_op && inode->i_op->open)
 		err = inode->i_op->open(t, inode, f);
-	else if (inode->i_fop)
-		f->f_op = inode->i_fop, err = 0;
-	else
+	else if (inode->i_fop) {
+		f->f_op = inode->i_fop;
+		err = 0;
+	} else {
 		err = -ENXIO;
+	}
 	if (err < 0)
 		goto fail;
 

@@ -23,11 +23,11 @@ int user_path_at(struct task *t, int dirfd, uint64_t uptr, unsigned flags,
 		 struct path *out);
 
 /* Linux's may_delete: may the task remove victim (a dentry in the
- * directory at dir)? isdir says whether a directory removal is asked
- * for. namespace_lock held. */
+ * directory at dir)? isdir is true for rmdir and for
+ * renaming a directory. namespace_lock held. */
 int may_delete(struct task *t, const struct path *dir, struct dentry *victim,
 	       bool isdir);
-/* Is a mount attached at d, or below (as rmdir/rename must refuse)? */
+/* Is a mount attached at d (rmdir and rename fail with EBUSY)? */
 bool is_mountpoint(struct dentry *d);
 
 /* Change attributes through the inode's setattr (EPERM without one). */

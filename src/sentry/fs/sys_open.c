@@ -14,7 +14,7 @@
 #include "sentry/syscall.h"
 #include "sentry/task.h"
 
-/* Every flag open(2) knows; others are ignored by open and rejected by
+/* Every flag open(2) accepts. Others are ignored by open and rejected by
  * openat2, as on Linux. */
 #define VALID_OPEN_FLAGS                                                       \
 	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |        \

@@ -1,7 +1,7 @@
 /* The extended attribute syscalls. No file system here stores extended
- * attributes: lookups report "no such attribute" (ENODATA) and listings
- * are empty, which is what tools such as ls expect on a file system
- * without ACLs; setting one fails with EOPNOTSUPP.
+ * attributes, so lookups report "no such attribute" (ENODATA) and
+ * listings are empty, as tools such as ls expect on a file system
+ * without ACLs. Setting one fails with EOPNOTSUPP.
  *
  * NOTE: the host's attributes of lower and volume files are not passed
  * through, since the gofer protocol has no xattr requests. */

@@ -22,8 +22,8 @@ int vfs_lookup(struct task *t, int dirfd, const char *path, int flags,
 	return filename_lookup(t, dirfd, path, lf, out);
 }
 
-/* Reads with no task: only for files whose read never blocks (the
- * loader reads regular files). */
+/* Pass no task to f_op->read, so this suits only files whose read never
+ * blocks or checks signals (the loader reads regular files). */
 long vfs_pread(struct file *f, void *buf, size_t len, int64_t off)
 {
 	int64_t pos = off;
