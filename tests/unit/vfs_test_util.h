@@ -40,7 +40,7 @@ static int failures;
 	} while (0)
 
 /* A root task whose root and cwd are the root of sb. */
-static void task_setup(struct task *t, struct super_block *sb)
+static inline void task_setup(struct task *t, struct super_block *sb)
 {
 	struct mount *m = vfs_mount(NULL, NULL, sb, 0);
 	struct path root = {m, m->mnt_root};
@@ -52,14 +52,14 @@ static void task_setup(struct task *t, struct super_block *sb)
 	t->cred.cap_effective = ~0ull;
 }
 
-static void task_set_user(struct task *t, uid_t uid, gid_t gid)
+static inline void task_set_user(struct task *t, uid_t uid, gid_t gid)
 {
 	t->cred.uid = t->cred.euid = t->cred.suid = t->cred.fsuid = uid;
 	t->cred.gid = t->cred.egid = t->cred.sgid = t->cred.fsgid = gid;
 	t->cred.cap_effective = uid == 0 ? ~0ull : 0;
 }
 
-static int lookup_err(struct task *t, const char *name, unsigned flags)
+static inline int lookup_err(struct task *t, const char *name, unsigned flags)
 {
 	struct path p;
 	int err = filename_lookup(t, AT_FDCWD, name, flags, &p);
@@ -69,7 +69,8 @@ static int lookup_err(struct task *t, const char *name, unsigned flags)
 	return err;
 }
 
-static int open_close(struct task *t, const char *name, int flags, mode_t mode)
+static inline int open_close(struct task *t, const char *name, int flags,
+			     mode_t mode)
 {
 	struct file *f;
 	int err = vfs_open(t, AT_FDCWD, name, flags, mode, &f);
@@ -79,7 +80,7 @@ static int open_close(struct task *t, const char *name, int flags, mode_t mode)
 	return err;
 }
 
-static int write_file(struct task *t, const char *name, const char *data)
+static inline int write_file(struct task *t, const char *name, const char *data)
 {
 	struct file *f;
 	int err =
@@ -93,7 +94,8 @@ static int write_file(struct task *t, const char *name, const char *data)
 }
 
 /* Read up to size - 1 bytes of a file into buf as a string. */
-static long read_file(struct task *t, const char *name, char *buf, size_t size)
+static inline long read_file(struct task *t, const char *name, char *buf,
+			     size_t size)
 {
 	struct file *f;
 	int err = vfs_open(t, AT_FDCWD, name, O_RDONLY, 0, &f);
@@ -111,8 +113,8 @@ struct name_list {
 	int count;
 };
 
-static int collect_name(void *ctx, const char *name, size_t len,
-			int64_t next_off, uint64_t ino, unsigned type)
+static inline int collect_name(void *ctx, const char *name, size_t len,
+			       int64_t next_off, uint64_t ino, unsigned type)
 {
 	struct name_list *l = ctx;
 
@@ -123,7 +125,8 @@ static int collect_name(void *ctx, const char *name, size_t len,
 }
 
 /* List a directory into l; returns 0 or a negative errno. */
-static int list_dir(struct task *t, const char *name, struct name_list *l)
+static inline int list_dir(struct task *t, const char *name,
+			   struct name_list *l)
 {
 	struct file *f;
 	int err = vfs_open(t, AT_FDCWD, name, O_RDONLY | O_DIRECTORY, 0, &f);
@@ -137,7 +140,7 @@ static int list_dir(struct task *t, const char *name, struct name_list *l)
 }
 
 /* Does the space-separated list contain name as a whole word? */
-static bool listed(const struct name_list *l, const char *name)
+static inline bool listed(const struct name_list *l, const char *name)
 {
 	char word[300];
 
@@ -147,8 +150,8 @@ static bool listed(const struct name_list *l, const char *name)
 	return strstr(text, word) != NULL;
 }
 
-static int stat_path(struct task *t, const char *name, struct stat *st,
-		     bool follow)
+static inline int stat_path(struct task *t, const char *name, struct stat *st,
+			    bool follow)
 {
 	struct path p;
 	int err =
