@@ -492,6 +492,8 @@ int syscall_lookup_name(const char *name)
  * Numbers outside the table share the last bit. */
 static atomic_uint_least64_t warned[(SYSCALL_NR_MAX + 1 + 63) / 64];
 
+/* Logged to the debug log only: the guest's stderr is the user's, and a
+ * program that probes for a syscall must not print anything new. */
 void syscall_warn_unimplemented(int nr)
 {
 	int slot = (nr >= 0 && nr < SYSCALL_NR_MAX) ? nr : SYSCALL_NR_MAX;
@@ -501,11 +503,11 @@ void syscall_warn_unimplemented(int nr)
 	if (atomic_fetch_or(&warned[slot / 64], bit) & bit)
 		return;
 	if (name)
-		log_warn("no handler for syscall %s (%d); later calls are not "
+		log_info("no handler for syscall %s (%d); later calls are not "
 			 "logged",
 			 name, nr);
 	else
-		log_warn("unknown syscall number %d; later unknown numbers are "
+		log_info("unknown syscall number %d; later unknown numbers are "
 			 "not logged",
 			 nr);
 }

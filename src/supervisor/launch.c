@@ -194,6 +194,9 @@ static void build_command_lines(struct launch_state *st,
 
 	if (opts->cwd) {
 		cwd = xstrdup(opts->cwd);
+	} else if (opts->rootfs && strcmp(opts->rootfs, "/") != 0) {
+		/* The caller's directory means nothing in another root. */
+		cwd = xstrdup("/");
 	} else {
 		cwd = getcwd(NULL, 0);
 		if (!cwd) {

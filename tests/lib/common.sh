@@ -88,8 +88,11 @@ build_busybox_rootfs() {
 # Start "moat run -- /bin/sleep 10" in the background, find its descendant
 # process named COMM and check that it runs under a seccomp filter, with
 # no_new_privs and without capabilities. Each failed check is one line.
+# check_confined COMM [CAPS]: the process named COMM under a running moat
+# has seccomp filter mode, no_new_privs, and exactly the capability set
+# CAPS (hex, as in /proc/PID/status; default none) effective and bounding.
 check_confined() {
-	local comm=$1 moat_pid pid found="" status i
+	local comm=$1 capeff=${2:-0000000000000000} moat_pid pid found="" status i
 	timeout 30 "$MOAT" run -- /bin/sleep 10 </dev/null >/dev/null 2>&1 &
 	moat_pid=$!
 	for i in $(seq 100); do
@@ -113,8 +116,10 @@ check_confined() {
 		fail "$comm: $(grep '^Seccomp:' <<<"$status"), expected 2 (filter mode)"
 	grep -qx $'NoNewPrivs:\t1' <<<"$status" ||
 		fail "$comm: $(grep '^NoNewPrivs:' <<<"$status"), expected 1"
-	grep -qx $'CapEff:\t0000000000000000' <<<"$status" ||
-		fail "$comm: $(grep '^CapEff:' <<<"$status"), expected no effective capabilities"
+	grep -qx $'CapEff:\t'"$capeff" <<<"$status" ||
+		fail "$comm: $(grep '^CapEff:' <<<"$status"), expected $capeff"
+	grep -qx $'CapBnd:\t'"$capeff" <<<"$status" ||
+		fail "$comm: $(grep '^CapBnd:' <<<"$status"), expected $capeff"
 	kill "$moat_pid" 2>/dev/null
 	wait "$moat_pid" 2>/dev/null
 }

@@ -1,2 +1,2 @@
 # A non-PIE dynamic binary built on the host.
-run: d=$(mktemp -d) && gcc -O2 -no-pie tests/programs/data/hello.c -o "$d/h" && $RUN "$d/h" nopie; rc=$?; rm -rf "$d"; exit $rc
+run: mkdir -p build/tests && d=$(mktemp -d -p "$PWD/build/tests") && gcc -O2 -no-pie tests/programs/data/hello.c -o "$d/h" && $RUN "$d/h" nopie; rc=$?; rm -rf "$d"; exit $rc
