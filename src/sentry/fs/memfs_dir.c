@@ -71,6 +71,9 @@ static int memfs_lookup(struct task *t, struct inode *dir, struct dentry *d)
 	}
 	if (err < 0)
 		return err;
+	/* NOTE: each lower name gets its own inode, so after a copy-up
+	 * through one name, another hard link to the same host file still
+	 * shows the host's content. */
 	d_instantiate(d, memfs_inode_from_lower(dir->sb, fid, &st));
 	return 0;
 }
