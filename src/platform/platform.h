@@ -17,6 +17,7 @@
 #define MOAT_PLATFORM_PLATFORM_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -88,9 +89,24 @@ int platform_write_force(struct platform_as *as, uint64_t addr,
 enum platform_stop platform_run(struct platform_as *as,
 				struct arch_regs *regs, siginfo_t *info);
 
-/* Make the stub stop running application code soon; platform_run then
- * returns STOP_INTERRUPT. Any thread may call it. */
-void platform_interrupt(struct platform_as *as);
+/* Make stub thread tid stop running application code soon; its
+ * platform_run then returns STOP_INTERRUPT. Any thread may call it. */
+void platform_interrupt(struct platform_as *as, pid_t tid);
+
+/* Start a new stub thread (thread) or a vfork-style process sharing the
+ * memory (!thread), parked until attached; returns its host TID. Called
+ * by the tracer of a thread of as. */
+int platform_clone(struct platform_as *as, bool thread, pid_t *tid);
+/* Become the tracer of stub thread tid (from platform_clone). */
+int platform_thread_attach(struct platform_as *as, pid_t tid);
+/* End the calling sentry thread's stub thread, leaving the rest of the
+ * address space running. */
+void platform_thread_exit(struct platform_as *as);
+/* The host TID of the stub thread the calling sentry thread traces. */
+pid_t platform_current_tid(void);
+/* Switch the calling sentry thread back to a stub thread it already
+ * traces (after creating a new address space for execve). */
+void platform_set_current_tid(pid_t tid);
 
 /* Fill regs with a valid initial state for the stub (segment registers
  * and flags), for the first run of a new image. */

@@ -31,6 +31,21 @@
 extern const char stub_code_start[], stub_code_end[];
 extern const uint64_t stub_off_syscall, stub_off_fork;
 
+/* The stub thread traced by the calling sentry thread. ptrace requests
+ * work only from the tracer, and each sentry thread traces exactly one
+ * stub thread, so this is per sentry thread. */
+static __thread pid_t tracee = -1;
+
+pid_t platform_current_tid(void)
+{
+	return tracee;
+}
+
+void platform_set_current_tid(pid_t tid)
+{
+	tracee = tid;
+}
+
 struct platform_as {
 	pid_t pid;
 	int sock;          /* sentry end of the FD-passing socket */
@@ -139,6 +154,7 @@ int platform_as_create(struct platform_as **out)
 	as->pid = pid;
 	as->sock = sv[0];
 	as->child_sockfd = -1;
+	tracee = pid;
 	if (stub_set_options(pid) < 0 ||
 	    ptrace(PTRACE_GETREGS, pid, 0, &as->base) < 0) {
 		int err = neg_errno();
@@ -182,12 +198,12 @@ static long stub_syscall_at(struct platform_as *as, uint64_t off, long nr,
 	regs.r10 = a3;
 	regs.r8 = a4;
 	regs.r9 = a5;
-	if (ptrace(PTRACE_SETREGS, as->pid, 0, &regs) < 0)
+	if (ptrace(PTRACE_SETREGS, tracee, 0, &regs) < 0)
 		return neg_errno();
-	if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+	if (ptrace(PTRACE_CONT, tracee, 0, 0) < 0)
 		return neg_errno();
 	for (;;) {
-		status = stub_wait(as->pid);
+		status = stub_wait(tracee);
 		if (status < 0 || !WIFSTOPPED(status))
 			return -ESRCH;
 		if (WSTOPSIG(status) == SIGTRAP)
@@ -196,21 +212,21 @@ static long stub_syscall_at(struct platform_as *as, uint64_t off, long nr,
 		if (WSTOPSIG(status) == SIGSEGV || WSTOPSIG(status) == SIGBUS ||
 		    WSTOPSIG(status) == SIGILL || WSTOPSIG(status) == SIGSYS) {
 			log_error("stub %d: signal %d during injected syscall %ld",
-				  as->pid, WSTOPSIG(status), nr);
-			kill(as->pid, SIGKILL);
+				  tracee, WSTOPSIG(status), nr);
+			kill(tracee, SIGKILL);
 			return -EFAULT;
 		}
 		/* Some other host signal (a stray SIGSTOP): drop it. */
-		if (ptrace(PTRACE_CONT, as->pid, 0, 0) < 0)
+		if (ptrace(PTRACE_CONT, tracee, 0, 0) < 0)
 			return neg_errno();
 	}
-	if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs) < 0)
+	if (ptrace(PTRACE_GETREGS, tracee, 0, &regs) < 0)
 		return neg_errno();
 	/* The trap is the int3 after the syscall (a few bytes further on
 	 * for the fork sequence). */
 	if (regs.rip <= STUB_BASE + off || regs.rip > STUB_BASE + off + 16) {
 		log_error("stub %d: injected syscall %ld stopped at %#llx",
-			  as->pid, nr, regs.rip);
+			  tracee, nr, regs.rip);
 		return -EFAULT;
 	}
 	return (long)regs.rax;
@@ -344,11 +360,11 @@ int platform_write_force(struct platform_as *as, uint64_t addr,
 		long word;
 
 		errno = 0;
-		word = ptrace(PTRACE_PEEKDATA, as->pid, word_addr, 0);
+		word = ptrace(PTRACE_PEEKDATA, tracee, word_addr, 0);
 		if (errno)
 			return -EFAULT;
 		memcpy((char *)&word + skip, p, n);
-		if (ptrace(PTRACE_POKEDATA, as->pid, word_addr, word) < 0)
+		if (ptrace(PTRACE_POKEDATA, tracee, word_addr, word) < 0)
 			return -EFAULT;
 		addr += n;
 		p += n;
@@ -409,19 +425,69 @@ int platform_as_fork(struct platform_as *as, struct platform_as **out)
 	return 0;
 }
 
-int platform_as_attach(struct platform_as *as)
+int platform_thread_attach(struct platform_as *as, pid_t tid)
 {
 	long opts = PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL;
 	int status;
-	long r;
 
-	if (ptrace(PTRACE_SEIZE, as->pid, 0, opts) < 0)
+	if (ptrace(PTRACE_SEIZE, tid, 0, opts) < 0)
 		return neg_errno();
-	if (ptrace(PTRACE_INTERRUPT, as->pid, 0, 0) < 0)
+	if (ptrace(PTRACE_INTERRUPT, tid, 0, 0) < 0)
 		return neg_errno();
-	status = stub_wait(as->pid);
+	status = stub_wait(tid);
 	if (status < 0 || !WIFSTOPPED(status))
 		return -ESRCH;
+	tracee = tid;
+	return 0;
+}
+
+int platform_clone(struct platform_as *as, bool thread, pid_t *tid)
+{
+	/* A thread shares everything with the stub process; a vfork-style
+	 * child is a separate host process sharing only the memory, whose
+	 * parent is the sentry (CLONE_PARENT) so the sentry reaps it. */
+	long flags = thread ? CLONE_VM | CLONE_FS | CLONE_FILES |
+				      CLONE_SIGHAND | CLONE_THREAD |
+				      CLONE_SYSVSEM
+			    : CLONE_VM | CLONE_PARENT | SIGCHLD;
+	long r = stub_syscall_at(as, stub_off_fork, SYS_clone, flags, 0, 0, 0,
+				 0, 0);
+
+	if (r < 0)
+		return (int)r;
+	*tid = (pid_t)r;
+	return 0;
+}
+
+void platform_thread_exit(struct platform_as *as)
+{
+	struct user_regs_struct regs = as->base;
+	int status;
+
+	/* exit() ends only this stub thread (or this vfork-style process);
+	 * the address space lives on for the others. */
+	regs.rip = STUB_BASE + stub_off_syscall;
+	regs.rax = SYS_exit;
+	regs.rdi = 0;
+	regs.orig_rax = -1;
+	if (ptrace(PTRACE_SETREGS, tracee, 0, &regs) == 0 &&
+	    ptrace(PTRACE_CONT, tracee, 0, 0) == 0) {
+		do {
+			status = stub_wait(tracee);
+			if (status >= 0 && WIFSTOPPED(status))
+				ptrace(PTRACE_CONT, tracee, 0, 0);
+		} while (status >= 0 && WIFSTOPPED(status));
+	}
+	tracee = -1;
+}
+
+int platform_as_attach(struct platform_as *as)
+{
+	long r;
+
+	r = platform_thread_attach(as, as->pid);
+	if (r)
+		return (int)r;
 	if (as->child_sockfd >= 0) {
 		r = stub_syscall(as, SYS_dup2, as->child_sockfd, STUB_SOCK_FD,
 				 0, 0, 0, 0);
@@ -451,17 +517,16 @@ int platform_init_regs(struct platform_as *as, struct arch_regs *regs)
 	return 0;
 }
 
-void platform_interrupt(struct platform_as *as)
+void platform_interrupt(struct platform_as *as, pid_t tid)
 {
-	pid_t pid = __atomic_load_n(&as->pid, __ATOMIC_RELAXED);
-
-	if (pid > 0)
-		kill(pid, SIGSTOP);
+	(void)as;
+	if (tid > 0)
+		syscall(SYS_tkill, tid, SIGSTOP);
 }
 
 int platform_get_fpregs(struct platform_as *as, struct arch_regs *regs)
 {
-	if (ptrace(PTRACE_GETFPREGS, as->pid, 0, &regs->fpregs) < 0)
+	if (ptrace(PTRACE_GETFPREGS, tracee, 0, &regs->fpregs) < 0)
 		return neg_errno();
 	regs->fpregs_valid = 1;
 	return 0;
@@ -472,23 +537,23 @@ enum platform_stop platform_run(struct platform_as *as,
 {
 	int status;
 
-	if (ptrace(PTRACE_SETREGS, as->pid, 0, &regs->regs) < 0) {
-		log_debug("stub %d: PTRACE_SETREGS failed: %m", as->pid);
+	if (ptrace(PTRACE_SETREGS, tracee, 0, &regs->regs) < 0) {
+		log_debug("stub %d: PTRACE_SETREGS failed: %m", tracee);
 		return STOP_EXITED;
 	}
 	/* fpregs_valid == 2: the sentry changed them (sigreturn). */
 	if (regs->fpregs_valid == 2) {
-		ptrace(PTRACE_SETFPREGS, as->pid, 0, &regs->fpregs);
+		ptrace(PTRACE_SETFPREGS, tracee, 0, &regs->fpregs);
 		regs->fpregs_valid = 1;
 	}
-	if (ptrace(PTRACE_SYSEMU, as->pid, 0, 0) < 0)
+	if (ptrace(PTRACE_SYSEMU, tracee, 0, 0) < 0)
 		return STOP_EXITED;
 	for (;;) {
-		status = stub_wait(as->pid);
+		status = stub_wait(tracee);
 		if (status < 0 || WIFEXITED(status) || WIFSIGNALED(status)) {
-			log_debug("stub %d ended (wait status %#x)", as->pid,
+			log_debug("stub %d ended (wait status %#x)", tracee,
 				  status);
-			as->pid = -1;
+			tracee = -1;
 			return STOP_EXITED;
 		}
 		if (!WIFSTOPPED(status))
@@ -497,23 +562,23 @@ enum platform_stop platform_run(struct platform_as *as,
 			break;
 		if (status >> 16) {
 			/* An event stop: not the application's business. */
-			if (ptrace(PTRACE_SYSEMU, as->pid, 0, 0) < 0)
+			if (ptrace(PTRACE_SYSEMU, tracee, 0, 0) < 0)
 				return STOP_EXITED;
 			continue;
 		}
 		if (WSTOPSIG(status) == SIGSTOP) {
-			if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs->regs) < 0)
+			if (ptrace(PTRACE_GETREGS, tracee, 0, &regs->regs) < 0)
 				return STOP_EXITED;
 			return STOP_INTERRUPT;
 		}
-		if (ptrace(PTRACE_GETSIGINFO, as->pid, 0, info) < 0)
+		if (ptrace(PTRACE_GETSIGINFO, tracee, 0, info) < 0)
 			return STOP_EXITED;
-		if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs->regs) < 0)
+		if (ptrace(PTRACE_GETREGS, tracee, 0, &regs->regs) < 0)
 			return STOP_EXITED;
 		regs->fpregs_valid = 0;
 		return STOP_SIGNAL;
 	}
-	if (ptrace(PTRACE_GETREGS, as->pid, 0, &regs->regs) < 0)
+	if (ptrace(PTRACE_GETREGS, tracee, 0, &regs->regs) < 0)
 		return STOP_EXITED;
 	regs->fpregs_valid = 0;
 	return STOP_SYSCALL;

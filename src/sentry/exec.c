@@ -284,6 +284,8 @@ static int exec_build_mm(struct task *t, struct exec_image *im,
 	long r;
 	int err;
 
+	pid_t old_tid = platform_current_tid();
+
 	err = platform_as_create(&as);
 	if (err)
 		return err;
@@ -315,6 +317,7 @@ static int exec_build_mm(struct task *t, struct exec_image *im,
 	return 0;
 out_err:
 	mm_put(mm);
+	platform_set_current_tid(old_tid);
 	return err;
 }
 
@@ -337,8 +340,19 @@ static void exec_commit(struct task *t, struct exec_image *im,
 {
 	const char *base = strrchr(im->filename, '/');
 	struct mm *old = t->mm;
+	pid_t new_tid = platform_current_tid();
 
+	/* A vfork-style child shares its old stub's memory with the parent:
+	 * end only its own stub process before dropping the mm. */
+	if (old && __atomic_load_n(&old->users, __ATOMIC_SEQ_CST) > 1) {
+		platform_set_current_tid(t->stub_tid);
+		platform_thread_exit(old->as);
+		platform_set_current_tid(new_tid);
+	}
+	pthread_mutex_lock(&tasklist_lock);
 	t->mm = mm;
+	t->stub_tid = new_tid;
+	pthread_mutex_unlock(&tasklist_lock);
 	mm_put(old);
 	fd_close_on_exec(t->files);
 	if (__atomic_load_n(&t->sighand->users, __ATOMIC_SEQ_CST) > 1) {

@@ -33,9 +33,7 @@ void do_group_exit(struct task *t, int wstatus)
 	}
 	pthread_mutex_unlock(&tasklist_lock);
 	t->exiting = true;
-	for (struct task *th = tg->leader; th; th = th->next_thread)
-		if (th != t)
-			task_wake(th);
+	tg_wake_threads(tg, t);
 }
 
 /* Give the children of tg to init (tasklist_lock held). */
@@ -107,16 +105,41 @@ static void notify_parent(struct task *t, struct thread_group *tg)
 	send_signal_info(parent->leader, tg->exit_signal, &si, true);
 }
 
+/* Before a task lets go of its mm: clear and wake its clear_child_tid
+ * (pthread_join waits on it), and end its own stub thread if others
+ * still use the address space. */
+static void release_thread_memory(struct task *t)
+{
+	struct mm *mm = t->mm;
+	uint32_t zero = 0;
+
+	if (!mm)
+		return;
+	if (t->clear_child_tid && __atomic_load_n(&mm->users, __ATOMIC_SEQ_CST) > 1 &&
+	    copy_to_user(t, t->clear_child_tid, &zero, sizeof(zero)) == 0)
+		futex_wake_tid_addr(mm, t->clear_child_tid);
+	if (__atomic_load_n(&mm->users, __ATOMIC_SEQ_CST) > 1)
+		platform_thread_exit(mm->as);
+}
+
 void task_exit(struct task *t)
 {
 	struct thread_group *tg = t->tg;
 	struct thread_group *parent;
 	bool last;
 
-	fdtable_put(t->files);
+	struct fdtable *files = t->files;
+	struct fs_struct *fs = t->fs;
+	struct mm *mm = t->mm;
+
+	release_thread_memory(t);
+	pthread_mutex_lock(&tasklist_lock);
 	t->files = NULL;
-	fs_struct_put(t->fs);
 	t->fs = NULL;
+	t->mm = NULL;
+	pthread_mutex_unlock(&tasklist_lock);
+	fdtable_put(files);
+	fs_struct_put(fs);
 
 	pthread_mutex_lock(&tasklist_lock);
 	if (t->vfork_parent) {
@@ -124,18 +147,31 @@ void task_exit(struct task *t)
 		t->vfork_parent = NULL;
 	}
 	last = --tg->nr_threads == 0;
+	if (t != tg->leader) {
+		/* A thread's TID is free at once; only the group leader's
+		 * stays until the process is reaped. */
+		for (struct task **pp = &tg->leader->next_thread; *pp;
+		     pp = &(*pp)->next_thread) {
+			if (*pp == t) {
+				*pp = t->next_thread;
+				break;
+			}
+		}
+		pid_free(t->tid);
+		t->state = TASK_DEAD;
+		t->refcount--;
+	}
 	if (last) {
 		if (!tg->group_exit)
 			tg->exit_status = wstatus_exited(t->exit_code);
-		t->state = TASK_ZOMBIE;
+		tg->leader->state = TASK_ZOMBIE;
 		reparent_children(tg);
 	}
 	pthread_cond_broadcast(&tasklist_cond);
 	pthread_mutex_unlock(&tasklist_lock);
 
 	/* Dropping the mm kills the stub when this was its last user. */
-	mm_put(t->mm);
-	t->mm = NULL;
+	mm_put(mm);
 	if (!last)
 		return;
 
@@ -154,9 +190,10 @@ void task_exit(struct task *t)
 
 SYSCALL_DEFINE(SYS_exit, exit)
 {
-	/* TODO: with threads, exit ends only the calling thread. */
+	/* Only the calling thread ends; the process ends with its last
+	 * thread, with this code if it is the last. */
 	t->exit_code = (int)(args[0] & 0xff);
-	do_group_exit(t, wstatus_exited(t->exit_code));
+	t->exiting = true;
 	return 0;
 }
 

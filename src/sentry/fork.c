@@ -1,9 +1,10 @@
-/* fork, vfork and clone: creating processes.
+/* fork, vfork and clone: creating processes and threads.
  *
  * A new process gets a copy-on-write duplicate of the parent's stub
- * (platform_as_fork) and its own sentry thread, which attaches to the
- * new stub before running it. Threads (CLONE_THREAD) are not supported
- * yet and fail with ENOSYS.
+ * (platform_as_fork); a thread, or a vfork child that shares memory, gets
+ * a new stub thread or process in the same address space
+ * (platform_clone). Either way the new task has its own sentry thread,
+ * which attaches to its stub before running it.
  */
 #include "sentry/fdtable.h"
 #include "sentry/mm.h"
@@ -45,10 +46,6 @@ static int clone_check_flags(uint64_t flags)
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
 		return -EINVAL;
-	if (flags & CLONE_THREAD)
-		return -ENOSYS; /* TODO: threads need a stub thread each. */
-	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK))
-		return -ENOSYS; /* TODO: shared memory without threads. */
 	return 0;
 }
 
@@ -68,12 +65,33 @@ static void link_child(struct task *parent, struct task *child,
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
 }
 
+/* Add child to the parent's thread group (tasklist_lock held). */
+static void join_thread_group(struct task *parent, struct task *child)
+{
+	struct thread_group *tg = parent->tg;
+	struct task **pp = &tg->leader->next_thread;
+
+	child->tg = tg;
+	tg->nr_threads++;
+	while (*pp)
+		pp = &(*pp)->next_thread;
+	*pp = child;
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+}
+
 static struct task *copy_process(struct task *parent, uint64_t flags,
-				 struct platform_as *as, long *err)
+				 struct platform_as *as, pid_t stub_tid,
+				 long *err)
 {
 	struct task *child = task_alloc();
 
-	child->mm = mm_fork(parent->mm, as);
+	if (flags & CLONE_VM) {
+		mm_get(parent->mm);
+		child->mm = parent->mm;
+		child->stub_tid = stub_tid;
+	} else {
+		child->mm = mm_fork(parent->mm, as);
+	}
 	child->files = (flags & CLONE_FILES) ? parent->files
 					     : fdtable_copy(parent->files);
 	if (flags & CLONE_FILES)
@@ -89,19 +107,27 @@ static struct task *copy_process(struct task *parent, uint64_t flags,
 	cred_copy(&child->cred, &parent->cred);
 	child->blocked = parent->blocked;
 	child->altstack = parent->altstack;
+	/* A new thread starts without the parent's alternate stack. */
+	if ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) {
+		child->altstack.ss_sp = NULL;
+		child->altstack.ss_size = 0;
+		child->altstack.ss_flags = SS_DISABLE;
+	}
 	child->regs = parent->regs;
 	child->regs.fpregs_valid = 0;
 	child->attach_pending = true;
 
 	pthread_mutex_lock(&tasklist_lock);
 	*err = pid_alloc(child);
-	if (*err >= 0) {
+	if (*err >= 0 && (flags & CLONE_THREAD)) {
+		join_thread_group(parent, child);
+	} else if (*err >= 0) {
 		thread_group_alloc(child);
 		link_child(parent, child, flags);
 	}
 	pthread_mutex_unlock(&tasklist_lock);
 	if (*err >= 0)
-		misc_task_fork(parent, child, true);
+		misc_task_fork(parent, child, !(flags & CLONE_THREAD));
 	if (*err < 0) {
 		mm_put(child->mm);
 		fdtable_put(child->files);
@@ -138,20 +164,26 @@ static void wait_vfork_done(struct task *parent, struct task *child)
 long do_fork(struct task *t, uint64_t flags, uint64_t newsp,
 	     uint64_t parent_tid, uint64_t child_tid, uint64_t tls)
 {
-	struct platform_as *as;
+	struct platform_as *as = NULL;
 	struct task *child;
+	pid_t stub_tid = 0;
 	long err;
 	pid_t pid;
 
 	err = clone_check_flags(flags);
 	if (err)
 		return err;
-	/* Getting the stub pages of the child right needs the parent's
-	 * registers saved; the platform copies the stub's memory. */
-	err = platform_as_fork(t->mm->as, &as);
+	/* Shared memory (threads, vfork) needs a new stub thread or process
+	 * in the same address space; a fork copies the stub copy-on-write. */
+	if (flags & CLONE_VM)
+		err = platform_clone(t->mm->as, flags & CLONE_THREAD, &stub_tid);
+	else
+		err = platform_as_fork(t->mm->as, &as);
 	if (err)
 		return err;
-	child = copy_process(t, flags, as, &err);
+	/* NOTE: if copy_process fails after platform_clone, the parked stub
+	 * thread stays until the address space is destroyed. */
+	child = copy_process(t, flags, as, stub_tid, &err);
 	if (!child)
 		return err;
 	pid = child->tid;

@@ -129,6 +129,13 @@ static long futex_wake(struct mm *key_mm, uint64_t addr, int nr,
 	return woken;
 }
 
+void futex_wake_tid_addr(struct mm *mm, uint64_t addr)
+{
+	/* The waiter may have used a private or a shared futex. */
+	futex_wake(mm, addr, 1, FUTEX_BITSET_MATCH_ANY);
+	futex_wake(NULL, addr, 1, FUTEX_BITSET_MATCH_ANY);
+}
+
 SYSCALL_DEFINE(SYS_futex, futex)
 {
 	uint64_t addr = args[0];

@@ -175,6 +175,7 @@ int sandbox_run(const struct sentry_config *cfg)
 			strerror(-err));
 		return err == -ENOENT ? 127 : 126;
 	}
+	t->stub_tid = platform_current_tid();
 	start_signal_forwarding();
 	task_loop(t);
 	code = exit_code_of(init_tg->exit_status);

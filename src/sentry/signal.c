@@ -161,8 +161,7 @@ static bool sig_ignored(struct task *t, int sig)
 
 static void wake_group(struct thread_group *tg)
 {
-	for (struct task *th = tg->leader; th; th = th->next_thread)
-		task_wake(th);
+	tg_wake_threads(tg, NULL);
 }
 
 /* SIGCONT resumes a stopped group; a stop signal cancels a pending

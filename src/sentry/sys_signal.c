@@ -30,6 +30,8 @@ SYSCALL_DEFINE(SYS_rt_sigaction, rt_sigaction)
 		return -EFAULT;
 	if (args[1] && (sig == SIGKILL || sig == SIGSTOP))
 		return -EINVAL;
+	/* tasklist_lock keeps the thread list stable for the flush below. */
+	pthread_mutex_lock(&tasklist_lock);
 	pthread_mutex_lock(&sh->lock);
 	old = sh->action[sig - 1];
 	if (args[1]) {
@@ -47,6 +49,7 @@ SYSCALL_DEFINE(SYS_rt_sigaction, rt_sigaction)
 		}
 	}
 	pthread_mutex_unlock(&sh->lock);
+	pthread_mutex_unlock(&tasklist_lock);
 	if (args[2] && copy_to_user(t, args[2], &old, sizeof(old)))
 		return -EFAULT;
 	return 0;

@@ -6,6 +6,7 @@
  */
 #include "sentry/task.h"
 #include "common/log.h"
+#include "sentry/wait.h"
 #include "common/util.h"
 #include "sentry/sys_misc/misc.h"
 
@@ -131,4 +132,26 @@ void task_put(struct task *t)
 bool capable(const struct task *t)
 {
 	return t->cred.euid == 0 && t->cred.cap_effective != 0;
+}
+
+void tg_wake_threads(struct thread_group *tg, struct task *except)
+{
+	struct task *list[256];
+	int n = 0;
+
+	/* Take references under tasklist_lock, then wake without it: a
+	 * woken task's wait may itself be on tasklist_lock. */
+	pthread_mutex_lock(&tasklist_lock);
+	for (struct task *th = tg->leader; th && n < (int)ARRAY_SIZE(list);
+	     th = th->next_thread) {
+		if (th == except || th->state != TASK_RUNNING)
+			continue;
+		th->refcount++;
+		list[n++] = th;
+	}
+	pthread_mutex_unlock(&tasklist_lock);
+	for (int i = 0; i < n; i++) {
+		task_wake(list[i]);
+		task_put(list[i]);
+	}
 }

@@ -96,7 +96,10 @@ struct thread_group {
 struct task {
 	pid_t tid;
 	struct thread_group *tg;
-	struct task *next_thread; /* in tg, protected by tasklist_lock */
+	/* Next thread of tg, protected by tasklist_lock. The leader stays
+	 * first until the group is reaped; other threads are unlinked when
+	 * they exit. */
+	struct task *next_thread;
 	enum task_state state;
 
 	struct mm *mm;
@@ -121,6 +124,7 @@ struct task {
 	char comm[16];             /* protected by tasklist_lock */
 
 	pthread_t thread; /* the sentry thread running this task */
+	pid_t stub_tid;   /* host TID of the stub thread it traces */
 	/* Wake-up support for blocking syscalls (see wait.c). */
 	pthread_mutex_t wait_lock;
 	pthread_cond_t *wait_cond; /* condition the task sleeps on, or NULL */
@@ -131,6 +135,7 @@ struct task {
 	struct timespec utime, stime; /* owner; approximate */
 	int exit_code; /* owner: for the exit path */
 	bool exiting;  /* owner: leave the run loop */
+	bool thread_done; /* the sentry thread is gone (wait_lock) */
 	bool attach_pending; /* owner: must attach to a forked stub first */
 	/* vfork: the parent sleeps until the child execs or exits
 	 * (tasklist_lock). */
@@ -184,6 +189,10 @@ void task_exit(struct task *t);
 /* fork/vfork/clone; returns the child's PID or a negative errno. */
 long do_fork(struct task *t, uint64_t flags, uint64_t newsp,
 	     uint64_t parent_tid, uint64_t child_tid, uint64_t tls);
+/* Wake futex waiters on a thread's clear_child_tid address. */
+void futex_wake_tid_addr(struct mm *mm, uint64_t addr);
+/* Wake every live thread of tg but except (which may be NULL). */
+void tg_wake_threads(struct thread_group *tg, struct task *except);
 /* Make the whole thread group exit with the wait(2) status. */
 void do_group_exit(struct task *t, int wstatus);
 /* The thread group whose exit ends the sandbox (PID 1). */

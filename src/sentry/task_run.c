@@ -67,6 +67,13 @@ out:
 	task_exit(t);
 }
 
+static void task_thread_done(struct task *t)
+{
+	pthread_mutex_lock(&t->wait_lock);
+	t->thread_done = true;
+	pthread_mutex_unlock(&t->wait_lock);
+}
+
 static void *task_thread(void *arg)
 {
 	struct task *t = arg;
@@ -75,18 +82,26 @@ static void *task_thread(void *arg)
 	current = t;
 	setup_crash_stack();
 	if (t->attach_pending) {
-		err = platform_as_attach(t->mm->as);
+		/* A new process attaches to its forked stub; a thread or a
+		 * vfork-style child to the stub thread made for it. */
+		if (t->stub_tid)
+			err = platform_thread_attach(t->mm->as, t->stub_tid);
+		else
+			err = platform_as_attach(t->mm->as);
+		t->stub_tid = platform_current_tid();
 		t->attach_pending = false;
 		if (err) {
 			log_error("task %d: cannot attach to its stub: %s",
 				  t->tid, strerror(-err));
 			do_group_exit(t, wstatus_signaled(SIGKILL, false));
 			task_exit(t);
+			task_thread_done(t);
 			task_put(t);
 			return NULL;
 		}
 	}
 	task_loop(t);
+	task_thread_done(t);
 	task_put(t);
 	return NULL;
 }

@@ -143,10 +143,17 @@ void task_wake(struct task *t)
 		pthread_cond_broadcast(c);
 		pthread_mutex_unlock(m);
 	}
-	if (t->thread)
-		pthread_kill(t->thread, SIG_TASK_WAKE);
-	/* A task running application code must come back to the sentry; a
-	 * stop that arrives while it is already in the sentry is harmless. */
-	if (t->mm && t->mm->as && !t->in_host_block && !m)
-		platform_interrupt(t->mm->as);
+	/* wait_lock keeps the thread alive while it is signalled: the
+	 * thread sets thread_done under it as its last act. */
+	pthread_mutex_lock(&t->wait_lock);
+	if (!t->thread_done) {
+		if (t->thread)
+			pthread_kill(t->thread, SIG_TASK_WAKE);
+		/* A task running application code must come back to the
+		 * sentry; a stop that arrives while it is already in the
+		 * sentry is harmless. */
+		if (t->stub_tid > 0 && !t->in_host_block && !m)
+			platform_interrupt(NULL, t->stub_tid);
+	}
+	pthread_mutex_unlock(&t->wait_lock);
 }
