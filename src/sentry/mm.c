@@ -627,3 +627,15 @@ char *mm_format_maps(struct mm *mm)
 	pthread_mutex_unlock(&mm->lock);
 	return out;
 }
+
+uint64_t mm_rss_estimate(struct mm *mm)
+{
+	uint64_t total = 0;
+
+	pthread_mutex_lock(&mm->lock);
+	for (struct vma *v = mm->vmas; v; v = v->next)
+		if (v->prot != PROT_NONE && !(v->flags & MAP_GROWSDOWN))
+			total += v->end - v->start;
+	pthread_mutex_unlock(&mm->lock);
+	return total;
+}

@@ -68,6 +68,9 @@ int mm_madvise(struct mm *mm, uint64_t addr, uint64_t len, int advice);
 
 /* Find the VMA containing addr (mm->lock held), or NULL. */
 struct vma *vma_find(struct mm *mm, uint64_t addr);
+/* Bytes of accessible mappings other than the stack: an upper bound of
+ * the resident set, since the host decides which pages are resident. */
+uint64_t mm_rss_estimate(struct mm *mm);
 /* Format /proc/PID/maps into a malloc'd string. */
 char *mm_format_maps(struct mm *mm);
 

@@ -1,6 +1,7 @@
 /* getrusage and times: CPU time of a task, its process and its reaped
- * children. NOTE: only the times are filled in; the other rusage
- * counters (maximum RSS, faults, context switches) read as zero. */
+ * children. NOTE: besides the times, only ru_maxrss of RUSAGE_SELF is
+ * filled in, from an upper-bound estimate; the other counters (faults,
+ * context switches) read as zero. */
 #include <errno.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -46,6 +47,8 @@ SYSCALL_DEFINE(SYS_getrusage, getrusage)
 	memset(&usage, 0, sizeof(usage));
 	usage.ru_utime = ns_to_timeval(times.user_ns);
 	usage.ru_stime = ns_to_timeval(times.system_ns);
+	if ((int)args[0] == RUSAGE_SELF && t->mm)
+		usage.ru_maxrss = mm_rss_estimate(t->mm) / 1024;
 	if (copy_to_user(t, args[1], &usage, sizeof(usage)) < 0)
 		return -EFAULT;
 	return 0;
