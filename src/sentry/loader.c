@@ -35,7 +35,7 @@ int elf_parse_header(const void *buf, size_t len, Elf64_Ehdr *ehdr)
 	return 0;
 }
 
-static int elf_check_phdrs(struct elf_image *img)
+int elf_check_phdrs(struct elf_image *img)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 	int nload = 0;

@@ -36,6 +36,8 @@ struct elf_load {
  * are read by elf_parse_file). Returns 0 or -ENOEXEC/-EINVAL/-EIO. */
 int elf_parse_header(const void *buf, size_t len, Elf64_Ehdr *ehdr);
 int elf_parse_file(struct file *f, struct elf_image *img);
+/* Check the PT_LOAD headers of img (pure) and compute its span. */
+int elf_check_phdrs(struct elf_image *img);
 int elf_map(struct mm *mm, struct file *f, const struct elf_image *img,
 	    bool is_interp, struct elf_load *out);
 
