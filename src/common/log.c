@@ -35,9 +35,9 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		fd = 2;
 	}
 	clock_gettime(CLOCK_REALTIME, &ts);
-	n = snprintf(buf, sizeof(buf), "%lld.%06ld %s[%d] %s: ",
-		     (long long)ts.tv_sec, ts.tv_nsec / 1000, log_role,
-		     (int)getpid(), names[level]);
+	n = snprintf(buf, sizeof(buf),
+		     "%lld.%06ld %s[%d] %s: ", (long long)ts.tv_sec,
+		     ts.tv_nsec / 1000, log_role, (int)getpid(), names[level]);
 	va_start(ap, fmt);
 	n += vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
 	va_end(ap);

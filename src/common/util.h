@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b)	 ((a) < (b) ? (a) : (b))
+#define MAX(a, b)	 ((a) > (b) ? (a) : (b))
 #define ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
-#define ALIGN_UP(x, a) ALIGN_DOWN((x) + (a)-1, (a))
+#define ALIGN_UP(x, a)	 ALIGN_DOWN((x) + (a)-1, (a))
 #ifndef PAGE_SIZE
 #define PAGE_SIZE 4096UL
 #endif
@@ -30,7 +30,7 @@ static inline void free_p(void *p)
 
 /* Close or free the variable when it goes out of scope. */
 #define _cleanup_close_ __attribute__((cleanup(close_fdp)))
-#define _cleanup_free_ __attribute__((cleanup(free_p)))
+#define _cleanup_free_	__attribute__((cleanup(free_p)))
 
 /* Return the FD and forget it, so the cleanup attribute does not close it. */
 static inline int take_fd(int *fd)

@@ -25,9 +25,9 @@
 
 /* The top of the application's address space: the stub's own pages sit
  * above it, at STUB_BASE. */
-#define STUB_BASE 0x7ffffffe0000UL
-#define STUB_SIZE 0x2000UL
-#define TASK_SIZE STUB_BASE
+#define STUB_BASE     0x7ffffffe0000UL
+#define STUB_SIZE     0x2000UL
+#define TASK_SIZE     STUB_BASE
 #define TASK_SIZE_MAX 0x7ffffffff000UL
 
 struct platform_as;
@@ -41,9 +41,9 @@ struct arch_regs {
 };
 
 enum platform_stop {
-	STOP_SYSCALL, /* regs.orig_rax holds the syscall number */
-	STOP_SIGNAL,  /* *info describes a fault or host signal */
-	STOP_EXITED,  /* the stub died (killed from outside) */
+	STOP_SYSCALL,	/* regs.orig_rax holds the syscall number */
+	STOP_SIGNAL,	/* *info describes a fault or host signal */
+	STOP_EXITED,	/* the stub died (killed from outside) */
 	STOP_INTERRUPT, /* platform_interrupt() was called */
 };
 
@@ -61,8 +61,8 @@ pid_t platform_as_pid(const struct platform_as *as);
 /* Memory management inside the stub. hostfd is an FD of the sentry (or -1
  * for anonymous memory); flags must include MAP_FIXED. All return 0 or a
  * negative errno. */
-int platform_mmap(struct platform_as *as, uint64_t addr, uint64_t len,
-		  int prot, int flags, int hostfd, uint64_t offset);
+int platform_mmap(struct platform_as *as, uint64_t addr, uint64_t len, int prot,
+		  int flags, int hostfd, uint64_t offset);
 int platform_munmap(struct platform_as *as, uint64_t addr, uint64_t len);
 int platform_mprotect(struct platform_as *as, uint64_t addr, uint64_t len,
 		      int prot);
@@ -77,17 +77,17 @@ long platform_mremap(struct platform_as *as, uint64_t old_addr,
  * Returns the number of bytes copied or a negative errno. */
 ssize_t platform_read(struct platform_as *as, uint64_t addr, void *buf,
 		      size_t len);
-ssize_t platform_write(struct platform_as *as, uint64_t addr,
-		       const void *buf, size_t len);
+ssize_t platform_write(struct platform_as *as, uint64_t addr, const void *buf,
+		       size_t len);
 /* Write even to read-only pages (like the kernel's FOLL_FORCE); only the
  * tracing thread may call it. */
-int platform_write_force(struct platform_as *as, uint64_t addr,
-			 const void *buf, size_t len);
+int platform_write_force(struct platform_as *as, uint64_t addr, const void *buf,
+			 size_t len);
 
 /* Run the application thread with the given state until it stops; on
  * return regs holds its current state. For STOP_SIGNAL, *info is filled. */
-enum platform_stop platform_run(struct platform_as *as,
-				struct arch_regs *regs, siginfo_t *info);
+enum platform_stop platform_run(struct platform_as *as, struct arch_regs *regs,
+				siginfo_t *info);
 
 /* Make stub thread tid stop running application code soon; its
  * platform_run then returns STOP_INTERRUPT. Any thread may call it. */

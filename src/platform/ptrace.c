@@ -26,7 +26,7 @@
 #include <sys/wait.h>
 
 #define STUB_SOCK_FD 3
-#define STUB_DATA (STUB_BASE + 0x1000)
+#define STUB_DATA    (STUB_BASE + 0x1000)
 
 extern const char stub_code_start[], stub_code_end[];
 extern const uint64_t stub_off_syscall, stub_off_fork;
@@ -48,8 +48,8 @@ void platform_set_current_tid(pid_t tid)
 
 struct platform_as {
 	pid_t pid;
-	int sock;          /* sentry end of the FD-passing socket */
-	int child_sockfd;  /* after fork: the stub FD to move to FD 3 */
+	int sock;	  /* sentry end of the FD-passing socket */
+	int child_sockfd; /* after fork: the stub FD to move to FD 3 */
 	struct user_regs_struct base; /* a valid register set to inject with */
 };
 
@@ -142,9 +142,10 @@ int platform_as_create(struct platform_as **out)
 		siginfo_t si = {0};
 		ptrace(PTRACE_GETREGS, pid, 0, &r);
 		ptrace(PTRACE_GETSIGINFO, pid, 0, &si);
-		log_error("stub %d failed to start (wait status %#x, rip %#llx, "
-			  "fault address %p)",
-			  pid, status, r.rip, si.si_addr);
+		log_error(
+		    "stub %d failed to start (wait status %#x, rip %#llx, "
+		    "fault address %p)",
+		    pid, status, r.rip, si.si_addr);
 		kill(pid, SIGKILL);
 		stub_wait(pid);
 		close(sv[0]);
@@ -211,8 +212,9 @@ static long stub_syscall_at(struct platform_as *as, uint64_t off, long nr,
 		/* A fault means the stub is broken: retrying would loop. */
 		if (WSTOPSIG(status) == SIGSEGV || WSTOPSIG(status) == SIGBUS ||
 		    WSTOPSIG(status) == SIGILL || WSTOPSIG(status) == SIGSYS) {
-			log_error("stub %d: signal %d during injected syscall %ld",
-				  tracee, WSTOPSIG(status), nr);
+			log_error(
+			    "stub %d: signal %d during injected syscall %ld",
+			    tracee, WSTOPSIG(status), nr);
 			kill(tracee, SIGKILL);
 			return -EFAULT;
 		}
@@ -284,7 +286,7 @@ static int stub_receive_fd(struct platform_as *as, int hostfd)
 	m.msg.msg_iov = (void *)(STUB_DATA + offsetof(struct stub_msg, iov));
 	m.msg.msg_iovlen = 1;
 	m.msg.msg_control =
-		(void *)(STUB_DATA + offsetof(struct stub_msg, cmsg));
+	    (void *)(STUB_DATA + offsetof(struct stub_msg, cmsg));
 	m.msg.msg_controllen = sizeof(m.cmsg.buf);
 	if (platform_write(as, STUB_DATA, &m, sizeof(m)) != sizeof(m))
 		return -EFAULT;
@@ -301,8 +303,8 @@ static int stub_receive_fd(struct platform_as *as, int hostfd)
 	return fd;
 }
 
-int platform_mmap(struct platform_as *as, uint64_t addr, uint64_t len,
-		  int prot, int flags, int hostfd, uint64_t offset)
+int platform_mmap(struct platform_as *as, uint64_t addr, uint64_t len, int prot,
+		  int flags, int hostfd, uint64_t offset)
 {
 	int stubfd = -1;
 	long r;
@@ -348,8 +350,8 @@ long platform_mremap(struct platform_as *as, uint64_t old_addr,
 			    new_addr, 0);
 }
 
-int platform_write_force(struct platform_as *as, uint64_t addr,
-			 const void *buf, size_t len)
+int platform_write_force(struct platform_as *as, uint64_t addr, const void *buf,
+			 size_t len)
 {
 	const unsigned char *p = buf;
 
@@ -383,8 +385,8 @@ ssize_t platform_read(struct platform_as *as, uint64_t addr, void *buf,
 	return n < 0 ? neg_errno() : n;
 }
 
-ssize_t platform_write(struct platform_as *as, uint64_t addr,
-		       const void *buf, size_t len)
+ssize_t platform_write(struct platform_as *as, uint64_t addr, const void *buf,
+		       size_t len)
 {
 	struct iovec local = {(void *)buf, len};
 	struct iovec remote = {(void *)addr, len};
@@ -447,11 +449,10 @@ int platform_clone(struct platform_as *as, bool thread, pid_t *tid)
 	 * child is a separate host process sharing only the memory, whose
 	 * parent is the sentry (CLONE_PARENT) so the sentry reaps it. */
 	long flags = thread ? CLONE_VM | CLONE_FS | CLONE_FILES |
-				      CLONE_SIGHAND | CLONE_THREAD |
-				      CLONE_SYSVSEM
+				  CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM
 			    : CLONE_VM | CLONE_PARENT | SIGCHLD;
-	long r = stub_syscall_at(as, stub_off_fork, SYS_clone, flags, 0, 0, 0,
-				 0, 0);
+	long r =
+	    stub_syscall_at(as, stub_off_fork, SYS_clone, flags, 0, 0, 0, 0, 0);
 
 	if (r < 0)
 		return (int)r;
@@ -532,8 +533,8 @@ int platform_get_fpregs(struct platform_as *as, struct arch_regs *regs)
 	return 0;
 }
 
-enum platform_stop platform_run(struct platform_as *as,
-				struct arch_regs *regs, siginfo_t *info)
+enum platform_stop platform_run(struct platform_as *as, struct arch_regs *regs,
+				siginfo_t *info)
 {
 	int status;
 

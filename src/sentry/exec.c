@@ -25,11 +25,11 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
-#define MAX_ARG_STRLEN (32 * 4096)
-#define MAX_ARG_TOTAL (2 * 1024 * 1024)
+#define MAX_ARG_STRLEN	  (32 * 4096)
+#define MAX_ARG_TOTAL	  (2 * 1024 * 1024)
 #define MAX_SHEBANG_DEPTH 4
-#define BINPRM_BUF_SIZE 256
-#define STACK_SIZE (8UL << 20)
+#define BINPRM_BUF_SIZE	  256
+#define STACK_SIZE	  (8UL << 20)
 
 static void strv_free(char **v)
 {
@@ -156,10 +156,11 @@ static char **strv_dup(char **src)
 	return v;
 }
 
-static int open_exec(struct task *t, int dirfd, const char *filename,
-		     int flags, struct file **out)
+static int open_exec(struct task *t, int dirfd, const char *filename, int flags,
+		     struct file **out)
 {
-	int oflags = O_RDONLY | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0);
+	int oflags =
+	    O_RDONLY | ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0);
 	struct file *f;
 	struct stat st;
 	int err;
@@ -172,8 +173,8 @@ static int open_exec(struct task *t, int dirfd, const char *filename,
 		err = vfs_open(t, dirfd, filename, oflags, 0, &f);
 		if (err)
 			return err == -ELOOP && (flags & AT_SYMLINK_NOFOLLOW)
-				       ? -ELOOP
-				       : err;
+				   ? -ELOOP
+				   : err;
 	}
 	err = vfs_fstat(f, &st);
 	if (!err && !S_ISREG(st.st_mode))
@@ -230,8 +231,8 @@ static int exec_resolve(struct task *t, int dirfd, struct exec_image *im,
 			return elf_parse_file(im->exe, &im->exe_img);
 		if (depth >= MAX_SHEBANG_DEPTH)
 			return -ELOOP;
-		char **nargv = shebang_argv(interp, arg, im->filename,
-					    im->argv);
+		char **nargv =
+		    shebang_argv(interp, arg, im->filename, im->argv);
 		strv_free(im->argv);
 		im->argv = nargv;
 		free(im->filename);
@@ -262,8 +263,8 @@ static int map_stack(struct mm *mm)
 {
 	long r = mm_mmap(mm, mm->stack_top - STACK_SIZE, STACK_SIZE,
 			 PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN |
-				 MAP_NORESERVE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED |
+			     MAP_GROWSDOWN | MAP_NORESERVE,
 			 NULL, 0);
 	if (r < 0)
 		return (int)r;
@@ -274,8 +275,8 @@ static int map_stack(struct mm *mm)
 }
 
 /* Build the new address space. */
-static int exec_build_mm(struct task *t, struct exec_image *im,
-			 struct mm **out, uint64_t *entry, uint64_t *sp)
+static int exec_build_mm(struct task *t, struct exec_image *im, struct mm **out,
+			 uint64_t *entry, uint64_t *sp)
 {
 	struct elf_load exe = {0}, interp = {0};
 	struct exec_args args;
@@ -335,8 +336,7 @@ static void exec_reset_regs(struct task *t, uint64_t entry, uint64_t sp)
 	t->regs.fpregs_valid = 2;
 }
 
-static void exec_commit(struct task *t, struct exec_image *im,
-			struct mm *mm)
+static void exec_commit(struct task *t, struct exec_image *im, struct mm *mm)
 {
 	const char *base = strrchr(im->filename, '/');
 	struct mm *old = t->mm;
@@ -368,7 +368,8 @@ static void exec_commit(struct task *t, struct exec_image *im,
 	t->robust_list = 0;
 
 	pthread_mutex_lock(&tasklist_lock);
-	snprintf(t->comm, sizeof(t->comm), "%s", base ? base + 1 : im->filename);
+	snprintf(t->comm, sizeof(t->comm), "%s",
+		 base ? base + 1 : im->filename);
 	if (t->vfork_parent) {
 		t->vfork_done = true;
 		t->vfork_parent = NULL;

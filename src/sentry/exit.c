@@ -115,7 +115,8 @@ static void release_thread_memory(struct task *t)
 
 	if (!mm)
 		return;
-	if (t->clear_child_tid && __atomic_load_n(&mm->users, __ATOMIC_SEQ_CST) > 1 &&
+	if (t->clear_child_tid &&
+	    __atomic_load_n(&mm->users, __ATOMIC_SEQ_CST) > 1 &&
 	    copy_to_user(t, t->clear_child_tid, &zero, sizeof(zero)) == 0)
 		futex_wake_tid_addr(mm, t->clear_child_tid);
 	if (__atomic_load_n(&mm->users, __ATOMIC_SEQ_CST) > 1)
@@ -212,7 +213,7 @@ struct wait_opts {
 	/* Results. */
 	pid_t pid;
 	int status;
-	int code;   /* CLD_* for waitid */
+	int code; /* CLD_* for waitid */
 	uid_t uid;
 	struct rusage ru;
 };
@@ -248,8 +249,8 @@ static pid_t wait_scan(struct task *t, struct wait_opts *wo)
 		if (c->exited && (wo->options & WEXITED)) {
 			wo->pid = c->tgid;
 			wo->status = c->exit_status;
-			wo->code = WIFEXITED(c->exit_status) ? CLD_EXITED
-							     : CLD_KILLED;
+			wo->code =
+			    WIFEXITED(c->exit_status) ? CLD_EXITED : CLD_KILLED;
 			wo->uid = c->leader->cred.uid;
 			if (!(wo->options & WNOWAIT))
 				release_thread_group(c);
@@ -337,8 +338,8 @@ SYSCALL_DEFINE(SYS_waitid, waitid)
 	long r;
 
 	wo.options = (int)args[3];
-	if (wo.options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED |
-			   WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+	if (wo.options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED |
+			   __WNOTHREAD | __WCLONE | __WALL))
 		return -EINVAL;
 	if (!(wo.options & (WEXITED | WSTOPPED | WCONTINUED)))
 		return -EINVAL;
@@ -365,10 +366,11 @@ SYSCALL_DEFINE(SYS_waitid, waitid)
 		si.si_code = wo.code;
 		si.si_pid = wo.pid;
 		si.si_uid = wo.uid;
-		si.si_status = wo.code == CLD_EXITED ? WEXITSTATUS(wo.status)
+		si.si_status = wo.code == CLD_EXITED   ? WEXITSTATUS(wo.status)
 			       : wo.code == CLD_KILLED ? WTERMSIG(wo.status)
-			       : wo.code == CLD_STOPPED ? (wo.status >> 8) & 0xff
-						       : SIGCONT;
+			       : wo.code == CLD_STOPPED
+				   ? (wo.status >> 8) & 0xff
+				   : SIGCONT;
 	}
 	if (args[2] && copy_to_user(t, args[2], &si, sizeof(si)))
 		return -EFAULT;

@@ -50,8 +50,7 @@ static int clone_check_flags(uint64_t flags)
 }
 
 /* Link child into the process tree (tasklist_lock held). */
-static void link_child(struct task *parent, struct task *child,
-		       uint64_t flags)
+static void link_child(struct task *parent, struct task *child, uint64_t flags)
 {
 	struct thread_group *ptg = parent->tg, *tg = child->tg;
 
@@ -92,15 +91,17 @@ static struct task *copy_process(struct task *parent, uint64_t flags,
 	} else {
 		child->mm = mm_fork(parent->mm, as);
 	}
-	child->files = (flags & CLONE_FILES) ? parent->files
-					     : fdtable_copy(parent->files);
+	child->files =
+	    (flags & CLONE_FILES) ? parent->files : fdtable_copy(parent->files);
 	if (flags & CLONE_FILES)
 		__atomic_add_fetch(&parent->files->users, 1, __ATOMIC_SEQ_CST);
-	child->fs = (flags & CLONE_FS) ? parent->fs : fs_struct_copy(parent->fs);
+	child->fs =
+	    (flags & CLONE_FS) ? parent->fs : fs_struct_copy(parent->fs);
 	if (flags & CLONE_FS)
 		__atomic_add_fetch(&parent->fs->users, 1, __ATOMIC_SEQ_CST);
-	child->sighand = (flags & CLONE_SIGHAND) ? parent->sighand
-						 : sighand_copy(parent->sighand);
+	child->sighand = (flags & CLONE_SIGHAND)
+			     ? parent->sighand
+			     : sighand_copy(parent->sighand);
 	if (flags & CLONE_SIGHAND)
 		__atomic_add_fetch(&parent->sighand->users, 1,
 				   __ATOMIC_SEQ_CST);
@@ -139,8 +140,8 @@ static struct task *copy_process(struct task *parent, uint64_t flags,
 	return child;
 }
 
-static void set_child_regs(struct task *child, uint64_t flags,
-			   uint64_t newsp, uint64_t tls)
+static void set_child_regs(struct task *child, uint64_t flags, uint64_t newsp,
+			   uint64_t tls)
 {
 	struct user_regs_struct *r = &child->regs.regs;
 
@@ -176,7 +177,8 @@ long do_fork(struct task *t, uint64_t flags, uint64_t newsp,
 	/* Shared memory (threads, vfork) needs a new stub thread or process
 	 * in the same address space; a fork copies the stub copy-on-write. */
 	if (flags & CLONE_VM)
-		err = platform_clone(t->mm->as, flags & CLONE_THREAD, &stub_tid);
+		err =
+		    platform_clone(t->mm->as, flags & CLONE_THREAD, &stub_tid);
 	else
 		err = platform_as_fork(t->mm->as, &as);
 	if (err)

@@ -142,8 +142,8 @@ SYSCALL_DEFINE(SYS_futex, futex)
 	int op = (int)args[1];
 	int cmd = op & FUTEX_CMD_MASK;
 	struct mm *key = (op & FUTEX_PRIVATE_FLAG) ? t->mm : NULL;
-	int clock = (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME
-						: CLOCK_MONOTONIC;
+	int clock =
+	    (op & FUTEX_CLOCK_REALTIME) ? CLOCK_REALTIME : CLOCK_MONOTONIC;
 	struct timespec deadline;
 	int err;
 
@@ -154,8 +154,8 @@ SYSCALL_DEFINE(SYS_futex, futex)
 	case FUTEX_WAIT_BITSET:
 		if (args[3]) {
 			err = timespec_deadline(t, args[3],
-						cmd == FUTEX_WAIT_BITSET,
-						clock, &deadline);
+						cmd == FUTEX_WAIT_BITSET, clock,
+						&deadline);
 			if (err)
 				return err;
 		}

@@ -113,13 +113,13 @@ static int elf_prot(uint32_t flags)
 }
 
 /* Map one PT_LOAD segment at bias. */
-static int elf_map_segment(struct mm *mm, struct file *f,
-			   const Elf64_Phdr *ph, uint64_t bias)
+static int elf_map_segment(struct mm *mm, struct file *f, const Elf64_Phdr *ph,
+			   uint64_t bias)
 {
 	uint64_t start = ALIGN_DOWN(bias + ph->p_vaddr, PAGE_SIZE);
 	uint64_t file_end = bias + ph->p_vaddr + ph->p_filesz;
-	uint64_t mem_end = ALIGN_UP(bias + ph->p_vaddr + ph->p_memsz,
-				    PAGE_SIZE);
+	uint64_t mem_end =
+	    ALIGN_UP(bias + ph->p_vaddr + ph->p_memsz, PAGE_SIZE);
 	uint64_t file_map_end = ALIGN_UP(file_end, PAGE_SIZE);
 	int prot = elf_prot(ph->p_flags);
 	long r;
@@ -159,7 +159,8 @@ static uint64_t elf_phdr_addr(const struct elf_image *img, uint64_t bias)
 	/* No PT_PHDR: find the PT_LOAD that contains the headers. */
 	for (int i = 0; i < img->ehdr.e_phnum; i++) {
 		const Elf64_Phdr *ph = &img->phdrs[i];
-		if (ph->p_type == PT_LOAD && ph->p_offset <= img->ehdr.e_phoff &&
+		if (ph->p_type == PT_LOAD &&
+		    ph->p_offset <= img->ehdr.e_phoff &&
 		    img->ehdr.e_phoff < ph->p_offset + ph->p_filesz)
 			return bias + ph->p_vaddr + img->ehdr.e_phoff -
 			       ph->p_offset;

@@ -19,16 +19,16 @@ struct task;
 struct elf_image {
 	Elf64_Ehdr ehdr;
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
-	char interp[PATH_MAX]; /* PT_INTERP path, or "" */
+	char interp[PATH_MAX];	       /* PT_INTERP path, or "" */
 	uint64_t min_vaddr, max_vaddr; /* page-aligned span of PT_LOADs */
 };
 
 /* Where the image landed. */
 struct elf_load {
-	uint64_t bias;  /* load address minus p_vaddr */
+	uint64_t bias; /* load address minus p_vaddr */
 	uint64_t entry;
-	uint64_t phdr;  /* address of the program headers in memory */
-	uint64_t end;   /* end of the highest segment (for brk) */
+	uint64_t phdr; /* address of the program headers in memory */
+	uint64_t end;  /* end of the highest segment (for brk) */
 };
 
 /* Validate an ELF header and program headers read from a file (pure:

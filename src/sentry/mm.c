@@ -19,8 +19,8 @@
 
 #define MMAP_MIN_ADDR 0x10000UL
 
-static struct vma *vma_alloc(uint64_t start, uint64_t end, int prot,
-			     int flags, struct file *file, uint64_t pgoff)
+static struct vma *vma_alloc(uint64_t start, uint64_t end, int prot, int flags,
+			     struct file *file, uint64_t pgoff)
 {
 	struct vma *v = xcalloc(1, sizeof(*v));
 
@@ -44,8 +44,8 @@ static void vma_free(struct vma *v)
 
 static struct vma *vma_clone(const struct vma *v)
 {
-	struct vma *c = vma_alloc(v->start, v->end, v->prot, v->flags, v->file,
-				  v->pgoff);
+	struct vma *c =
+	    vma_alloc(v->start, v->end, v->prot, v->flags, v->file, v->pgoff);
 	c->name = v->name;
 	return c;
 }
@@ -260,15 +260,15 @@ static long mmap_pick_addr(struct mm *mm, uint64_t addr, uint64_t len,
 	if (flags & MAP_32BIT)
 		limit = 0x80000000UL;
 	addr = ALIGN_DOWN(addr, PAGE_SIZE);
-	if (addr >= MMAP_MIN_ADDR && addr + len <= limit &&
-	    addr + len > addr && range_is_free(mm, addr, addr + len))
+	if (addr >= MMAP_MIN_ADDR && addr + len <= limit && addr + len > addr &&
+	    range_is_free(mm, addr, addr + len))
 		return (long)addr;
 	addr = find_free_range(mm, len, limit);
 	return addr ? (long)addr : -ENOMEM;
 }
 
-long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot,
-	     int flags, struct file *file, uint64_t off)
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     struct file *file, uint64_t off)
 {
 	int type = flags & MAP_TYPE;
 	int host_flags, hostfd = -1;
@@ -325,7 +325,7 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot,
 	vma_remove_range(mm, start, start + len);
 	v = vma_alloc(start, start + len, prot,
 		      type | (file ? 0 : MAP_ANONYMOUS) |
-			      (flags & MAP_GROWSDOWN),
+			  (flags & MAP_GROWSDOWN),
 		      file, file ? off : 0);
 	vma_insert(mm, v);
 out_unlock:
@@ -407,8 +407,8 @@ out_unlock:
 }
 
 /* Move or resize the single VMA at [old, old + old_len). */
-long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len,
-	       uint64_t new_len, int flags, uint64_t new_addr)
+long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
+	       int flags, uint64_t new_addr)
 {
 	struct vma *v, *nv;
 	long r;
@@ -479,8 +479,8 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len,
 		goto out_unlock;
 	vma_split_at(mm, old);
 	v = vma_find(mm, old);
-	nv = vma_alloc(new_addr, new_addr + new_len, v->prot, v->flags,
-		       v->file, v->pgoff);
+	nv = vma_alloc(new_addr, new_addr + new_len, v->prot, v->flags, v->file,
+		       v->pgoff);
 	nv->name = v->name;
 	vma_remove_range(mm, old, old + old_len);
 	vma_remove_range(mm, new_addr, new_addr + new_len);
@@ -609,8 +609,8 @@ char *mm_format_maps(struct mm *mm)
 			out = xrealloc(out, cap);
 		}
 		n = snprintf(out + len, cap - len,
-			     "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu", v->start,
-			     v->end, v->prot & PROT_READ ? 'r' : '-',
+			     "%08lx-%08lx %c%c%c%c %08lx %02x:%02x %lu",
+			     v->start, v->end, v->prot & PROT_READ ? 'r' : '-',
 			     v->prot & PROT_WRITE ? 'w' : '-',
 			     v->prot & PROT_EXEC ? 'x' : '-',
 			     (v->flags & MAP_TYPE) == MAP_SHARED ? 's' : 'p',

@@ -26,26 +26,26 @@ struct task;
 
 struct vma {
 	uint64_t start, end; /* [start, end), page aligned */
-	int prot;            /* PROT_* */
-	int flags;           /* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS,
+	int prot;	     /* PROT_* */
+	int flags;	     /* MAP_SHARED or MAP_PRIVATE, MAP_ANONYMOUS,
 			      * MAP_GROWSDOWN */
 	struct file *file;   /* reference, or NULL for anonymous memory */
-	uint64_t pgoff;      /* file offset of start, in bytes */
+	uint64_t pgoff;	     /* file offset of start, in bytes */
 	const char *name;    /* "[heap]", "[stack]" or NULL (static string) */
 	struct vma *next;    /* sorted by start */
 };
 
 struct mm {
 	pthread_mutex_t lock;
-	int users;           /* tasks sharing it (CLONE_VM), atomic */
+	int users; /* tasks sharing it (CLONE_VM), atomic */
 	struct platform_as *as;
 	struct vma *vmas;
 	uint64_t brk_start, brk;
-	uint64_t mmap_base;  /* top of the region searched for free space */
+	uint64_t mmap_base; /* top of the region searched for free space */
 	uint64_t stack_top;
 	uint64_t arg_start, arg_end, env_start, env_end;
-	uint64_t auxv[64];   /* copy of the auxiliary vector, for /proc */
-	int auxv_len;        /* number of uint64_t entries used */
+	uint64_t auxv[64];     /* copy of the auxiliary vector, for /proc */
+	int auxv_len;	       /* number of uint64_t entries used */
 	struct file *exe_file; /* reference, or NULL */
 };
 
@@ -57,8 +57,8 @@ void mm_put(struct mm *mm);
 
 /* The mmap family, with Linux semantics (negative errno on failure).
  * file is NULL for anonymous mappings. */
-long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot,
-	     int flags, struct file *file, uint64_t off);
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, int prot, int flags,
+	     struct file *file, uint64_t off);
 int mm_munmap(struct mm *mm, uint64_t addr, uint64_t len);
 int mm_mprotect(struct mm *mm, uint64_t addr, uint64_t len, int prot);
 long mm_mremap(struct mm *mm, uint64_t old_addr, uint64_t old_len,

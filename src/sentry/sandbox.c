@@ -18,11 +18,12 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 
-#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+#define DEFAULT_PATH                                                           \
+	"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 /* Signals the supervisor forwards; they go to the init process. */
-static const int forwarded_signals[] = {SIGINT,  SIGTERM, SIGHUP,
-					SIGQUIT, SIGUSR1, SIGUSR2,
+static const int forwarded_signals[] = {SIGINT,	  SIGTERM, SIGHUP,
+					SIGQUIT,  SIGUSR1, SIGUSR2,
 					SIGWINCH, SIGCONT, SIGTSTP};
 
 static void *forward_signals_thread(void *arg)
@@ -161,8 +162,9 @@ int sandbox_run(const struct sentry_config *cfg)
 
 	err = vfs_init(cfg, &root);
 	if (err) {
-		fprintf(stderr, "moat: cannot set up the sandbox file system: "
-				"%s\n",
+		fprintf(stderr,
+			"moat: cannot set up the sandbox file system: "
+			"%s\n",
 			strerror(-err));
 		return 125;
 	}
@@ -171,8 +173,7 @@ int sandbox_run(const struct sentry_config *cfg)
 		return 125;
 	err = exec_init(t, cfg->argv, cfg->envp);
 	if (err) {
-		fprintf(stderr, "moat: %s: %s\n", cfg->argv[0],
-			strerror(-err));
+		fprintf(stderr, "moat: %s: %s\n", cfg->argv[0], strerror(-err));
 		return err == -ENOENT ? 127 : 126;
 	}
 	t->stub_tid = platform_current_tid();

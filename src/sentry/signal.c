@@ -13,7 +13,7 @@
 
 #include <string.h>
 
-#define SIGRT_FIRST 32
+#define SIGRT_FIRST  32
 #define SIGQUEUE_MAX 1024 /* like a small RLIMIT_SIGPENDING */
 
 bool sigpending_add(struct sigpending *p, int sig, const siginfo_t *info)
@@ -107,8 +107,13 @@ void sighand_reset_for_exec(struct sighand *sh)
 	pthread_mutex_unlock(&sh->lock);
 }
 
-enum sig_default { SIGDFL_TERM, SIGDFL_CORE, SIGDFL_IGN, SIGDFL_STOP,
-		   SIGDFL_CONT };
+enum sig_default {
+	SIGDFL_TERM,
+	SIGDFL_CORE,
+	SIGDFL_IGN,
+	SIGDFL_STOP,
+	SIGDFL_CONT
+};
 
 static enum sig_default sig_default_action(int sig);
 
@@ -194,8 +199,7 @@ static void fill_kernel_info(siginfo_t *si, int sig)
 	si->si_code = SI_KERNEL;
 }
 
-int send_signal_info(struct task *t, int sig, const siginfo_t *info,
-		     bool group)
+int send_signal_info(struct task *t, int sig, const siginfo_t *info, bool group)
 {
 	struct thread_group *tg = t->tg;
 	struct sighand *sh = t->sighand;
@@ -405,7 +409,7 @@ void do_group_stop(struct task *t, int sig)
 
 	if (parent) {
 		struct k_sigaction *ka =
-			&parent->leader->sighand->action[SIGCHLD - 1];
+		    &parent->leader->sighand->action[SIGCHLD - 1];
 		if (!(ka->flags & SA_NOCLDSTOP)) {
 			siginfo_t si = {0};
 			si.si_signo = SIGCHLD;

@@ -29,7 +29,7 @@ struct sighand {
 	struct k_sigaction action[MOAT_NSIG];
 };
 
-#define SIGMASK(sig) (1ULL << ((sig)-1))
+#define SIGMASK(sig)	     (1ULL << ((sig)-1))
 #define SIG_KERNEL_ONLY_MASK (SIGMASK(SIGKILL) | SIGMASK(SIGSTOP))
 
 /* Queue sig with info on p (sighand->lock held); false if the real-time

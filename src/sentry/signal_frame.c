@@ -39,9 +39,9 @@ struct k_rt_sigframe {
 	siginfo_t info;
 };
 
-#define FPSTATE_SIZE 512
-#define EFLAGS_USER_MASK 0x44dd5UL /* CF PF AF ZF SF TF DF OF NT RF AC */
-#define UC_SIGCONTEXT_SS 0x2
+#define FPSTATE_SIZE	     512
+#define EFLAGS_USER_MASK     0x44dd5UL /* CF PF AF ZF SF TF DF OF NT RF AC */
+#define UC_SIGCONTEXT_SS     0x2
 #define UC_STRICT_RESTORE_SS 0x4
 
 static bool on_altstack(struct task *t, uint64_t sp)
@@ -82,8 +82,8 @@ static void fill_sigcontext(struct k_sigcontext *sc,
 }
 
 /* Build the frame for sig and point the registers at the handler. */
-static int setup_rt_frame(struct task *t, int sig,
-			  const struct k_sigaction *ka, const siginfo_t *info)
+static int setup_rt_frame(struct task *t, int sig, const struct k_sigaction *ka,
+			  const siginfo_t *info)
 {
 	struct user_regs_struct *r = &t->regs.regs;
 	struct k_rt_sigframe frame;
@@ -112,8 +112,8 @@ static int setup_rt_frame(struct task *t, int sig,
 	fill_sigcontext(&frame.uc.uc_mcontext, r,
 			t->restore_saved_mask ? t->saved_mask : t->blocked,
 			fp_addr);
-	frame.uc.uc_sigmask = t->restore_saved_mask ? t->saved_mask
-						    : t->blocked;
+	frame.uc.uc_sigmask =
+	    t->restore_saved_mask ? t->saved_mask : t->blocked;
 	frame.info = *info;
 
 	{
@@ -167,8 +167,8 @@ long do_rt_sigreturn(struct task *t)
 	r->rcx = sc->rcx;
 	r->rsp = sc->rsp;
 	r->rip = sc->rip;
-	r->eflags = (r->eflags & ~EFLAGS_USER_MASK) |
-		    (sc->eflags & EFLAGS_USER_MASK);
+	r->eflags =
+	    (r->eflags & ~EFLAGS_USER_MASK) | (sc->eflags & EFLAGS_USER_MASK);
 	r->orig_rax = -1;
 	if (sc->fpstate &&
 	    copy_from_user(t, &t->regs.fpregs, sc->fpstate, FPSTATE_SIZE) == 0)

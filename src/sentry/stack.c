@@ -17,8 +17,8 @@
 /* A downward-growing buffer mirroring the top of the new stack. */
 struct stack_builder {
 	struct mm *mm;
-	uint64_t top;   /* address of the end of buf */
-	uint64_t sp;    /* current lowest address used */
+	uint64_t top; /* address of the end of buf */
+	uint64_t sp;  /* current lowest address used */
 	char *buf;
 	size_t size;
 };

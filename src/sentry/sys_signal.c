@@ -102,9 +102,9 @@ SYSCALL_DEFINE(SYS_sigaltstack, sigaltstack)
 	bool on = !(t->altstack.ss_flags & SS_DISABLE) && sp > base &&
 		  sp <= base + t->altstack.ss_size;
 
-	old.ss_flags = on ? SS_ONSTACK
-			  : (t->altstack.ss_size ? t->altstack.ss_flags
-						 : SS_DISABLE);
+	old.ss_flags =
+	    on ? SS_ONSTACK
+	       : (t->altstack.ss_size ? t->altstack.ss_flags : SS_DISABLE);
 	if (args[0]) {
 		if (copy_from_user(t, &ss, args[0], sizeof(ss)))
 			return -EFAULT;
@@ -239,7 +239,8 @@ SYSCALL_DEFINE(SYS_rt_sigtimedwait, rt_sigtimedwait)
 	if (args[2]) {
 		if (copy_from_user(t, &ts, args[2], sizeof(ts)))
 			return -EFAULT;
-		if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L || ts.tv_sec < 0)
+		if (ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000L ||
+		    ts.tv_sec < 0)
 			return -EINVAL;
 		clock_gettime(CLOCK_MONOTONIC, &deadline);
 		deadline.tv_sec += ts.tv_sec;
@@ -284,8 +285,8 @@ SYSCALL_DEFINE(SYS_rt_sigtimedwait, rt_sigtimedwait)
 			/* Was it one of ours? Loop to take it; otherwise the
 			 * signal interrupts the wait. */
 			pthread_mutex_lock(&t->sighand->lock);
-			ready = (t->pending.set | t->tg->shared_pending.set) &
-				set;
+			ready =
+			    (t->pending.set | t->tg->shared_pending.set) & set;
 			pthread_mutex_unlock(&t->sighand->lock);
 			if (!ready)
 				return -EINTR;

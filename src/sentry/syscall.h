@@ -16,9 +16,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define ERESTARTSYS 512
-#define ERESTARTNOINTR 513
-#define ERESTARTNOHAND 514
+#define ERESTARTSYS	      512
+#define ERESTARTNOINTR	      513
+#define ERESTARTNOHAND	      514
 #define ERESTART_RESTARTBLOCK 516
 
 /* Returned by execve and rt_sigreturn, which replace the registers: the
@@ -37,10 +37,9 @@ struct syscall_def {
 
 #define SYSCALL_DEFINE(num, sysname)                                           \
 	static long sys_##sysname(struct task *t, const uint64_t *args);       \
-	static const struct syscall_def syscall_def_##sysname                  \
-		__attribute__((used, section("moat_syscalls"),                 \
-			       aligned(sizeof(void *)))) = {                   \
-			.nr = (num), .name = #sysname, .fn = sys_##sysname};   \
+	static const struct syscall_def syscall_def_##sysname __attribute__((  \
+	    used, section("moat_syscalls"), aligned(sizeof(void *)))) = {      \
+	    .nr = (num), .name = #sysname, .fn = sys_##sysname};               \
 	static long sys_##sysname(struct task *t, const uint64_t *args)
 
 /* Build the table (once, before the first task runs). */

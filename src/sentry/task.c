@@ -60,8 +60,7 @@ void pid_free(pid_t pid)
 		pid_table[pid] = NULL;
 }
 
-void for_each_thread_group(void (*fn)(struct thread_group *, void *),
-			   void *arg)
+void for_each_thread_group(void (*fn)(struct thread_group *, void *), void *arg)
 {
 	for (int pid = 1; pid < PID_TABLE_SIZE; pid++) {
 		struct task *t = pid_table[pid];

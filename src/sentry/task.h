@@ -28,9 +28,9 @@ struct fdtable;
 struct fs_struct;
 struct sighand;
 
-#define MOAT_NSIG 64
+#define MOAT_NSIG	 64
 #define MOAT_NGROUPS_MAX 65536
-#define PID_MAX 4194304
+#define PID_MAX		 4194304
 
 /* Credentials. Shared by nothing: each task has its own copy, as in
  * Linux (setuid() in glibc applies it to every thread). */
@@ -38,7 +38,7 @@ struct cred {
 	uid_t uid, euid, suid, fsuid;
 	gid_t gid, egid, sgid, fsgid;
 	int ngroups;
-	gid_t *groups; /* ngroups entries, owned */
+	gid_t *groups;		/* ngroups entries, owned */
 	uint64_t cap_effective; /* root's full set, or 0 after setuid away */
 };
 
@@ -71,14 +71,14 @@ enum task_state {
 struct thread_group {
 	pid_t tgid;
 	struct task *leader;
-	int nr_threads;       /* live tasks in the group */
-	struct thread_group *parent; /* NULL for the init process */
+	int nr_threads;		       /* live tasks in the group */
+	struct thread_group *parent;   /* NULL for the init process */
 	struct thread_group *children; /* first child, linked by sibling */
 	struct thread_group *sibling;
 	pid_t pgid, sid;
 	/* Exit status in wait(2) encoding, valid once exited is set. */
 	int exit_status;
-	bool exited;     /* every thread is gone: a zombie until reaped */
+	bool exited;	 /* every thread is gone: a zombie until reaped */
 	bool group_exit; /* exit_group() or a fatal signal in progress */
 	/* Job control: stopped by SIGSTOP etc.; reported once to wait4. */
 	bool stopped, stop_reported, continued_report;
@@ -88,7 +88,7 @@ struct thread_group {
 	/* Times accumulated by reaped children, for getrusage/times. */
 	struct timespec cutime, cstime;
 	struct timespec start_time; /* CLOCK_MONOTONIC at creation */
-	int exit_signal; /* sent to the parent on exit (SIGCHLD usually) */
+	int exit_signal;   /* sent to the parent on exit (SIGCHLD usually) */
 	uint64_t refcount; /* protected by tasklist_lock */
 	bool child_subreaper;
 };
@@ -111,31 +111,31 @@ struct task {
 	/* Signals (sighand->lock). */
 	ksigset_t blocked;
 	struct sigpending pending;
-	stack_t altstack;       /* owner */
-	ksigset_t saved_mask;   /* for sigsuspend/ppoll restore (owner) */
+	stack_t altstack;	 /* owner */
+	ksigset_t saved_mask;	 /* for sigsuspend/ppoll restore (owner) */
 	bool restore_saved_mask; /* owner */
 
 	/* Registers of the stopped application thread (owner). */
 	struct arch_regs regs;
 
 	uint64_t clear_child_tid; /* owner */
-	uint64_t set_child_tid;   /* owner: written at first run */
-	uint64_t robust_list;      /* owner */
-	char comm[16];             /* protected by tasklist_lock */
+	uint64_t set_child_tid;	  /* owner: written at first run */
+	uint64_t robust_list;	  /* owner */
+	char comm[16];		  /* protected by tasklist_lock */
 
 	pthread_t thread; /* the sentry thread running this task */
-	pid_t stub_tid;   /* host TID of the stub thread it traces */
+	pid_t stub_tid;	  /* host TID of the stub thread it traces */
 	/* Wake-up support for blocking syscalls (see wait.c). */
 	pthread_mutex_t wait_lock;
 	pthread_cond_t *wait_cond; /* condition the task sleeps on, or NULL */
 	pthread_mutex_t *wait_mutex;
 	volatile int in_host_block; /* sleeping in a host syscall */
 
-	uint64_t syscall_count; /* owner, for stats */
+	uint64_t syscall_count;	      /* owner, for stats */
 	struct timespec utime, stime; /* owner; approximate */
-	int exit_code; /* owner: for the exit path */
-	bool exiting;  /* owner: leave the run loop */
-	bool thread_done; /* the sentry thread is gone (wait_lock) */
+	int exit_code;		      /* owner: for the exit path */
+	bool exiting;		      /* owner: leave the run loop */
+	bool thread_done;    /* the sentry thread is gone (wait_lock) */
 	bool attach_pending; /* owner: must attach to a forked stub first */
 	/* vfork: the parent sleeps until the child execs or exits
 	 * (tasklist_lock). */

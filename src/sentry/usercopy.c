@@ -15,8 +15,7 @@
 #include <sys/mman.h>
 
 /* Check [addr, addr + len) is mapped with prot (mm->lock held). */
-static bool range_accessible(struct mm *mm, uint64_t addr, size_t len,
-			     int prot)
+static bool range_accessible(struct mm *mm, uint64_t addr, size_t len, int prot)
 {
 	uint64_t end = addr + len;
 	uint64_t pos = addr;
@@ -110,7 +109,7 @@ long strncpy_from_user(struct task *t, char *dst, uint64_t src, size_t max)
 
 		if (accessible_prefix(mm, addr, chunk, PROT_READ) < chunk ||
 		    platform_read(mm->as, addr, dst + done, chunk) !=
-			    (ssize_t)chunk)
+			(ssize_t)chunk)
 			goto out_unlock;
 		nul = memchr(dst + done, 0, chunk);
 		if (nul) {
@@ -153,8 +152,7 @@ int access_remote(struct mm *mm, uint64_t addr, void *buf, size_t len,
 		 * fall back to word-sized forced writes for read-only pages. */
 		if (platform_write(mm->as, addr, buf, len) != (ssize_t)len)
 			err = platform_write_force(mm->as, addr, buf, len);
-	}
-	else if (platform_read(mm->as, addr, buf, len) != (ssize_t)len)
+	} else if (platform_read(mm->as, addr, buf, len) != (ssize_t)len)
 		err = -EFAULT;
 	pthread_mutex_unlock(&mm->lock);
 	return err;

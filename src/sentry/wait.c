@@ -33,8 +33,8 @@ bool task_signal_pending(struct task *t)
 	if (t->exiting || __atomic_load_n(&t->tg->group_exit, __ATOMIC_SEQ_CST))
 		return true;
 	pthread_mutex_lock(&sh->lock);
-	pending = ((t->pending.set | t->tg->shared_pending.set) & ~t->blocked) !=
-		  0;
+	pending =
+	    ((t->pending.set | t->tg->shared_pending.set) & ~t->blocked) != 0;
 	pthread_mutex_unlock(&sh->lock);
 	return pending;
 }
@@ -79,8 +79,8 @@ int task_poll_host(struct task *t, struct pollfd *fds, int nfds,
 	}
 }
 
-int task_wait_cond(struct task *t, pthread_cond_t *cond,
-		   pthread_mutex_t *mutex, const struct timespec *deadline)
+int task_wait_cond(struct task *t, pthread_cond_t *cond, pthread_mutex_t *mutex,
+		   const struct timespec *deadline)
 {
 	int err = 0;
 
@@ -100,9 +100,10 @@ int task_wait_cond(struct task *t, pthread_cond_t *cond,
 		/* pthread condvars here use CLOCK_REALTIME: convert. */
 		clock_gettime(CLOCK_MONOTONIC, &now_mono);
 		clock_gettime(CLOCK_REALTIME, &now_real);
-		abs.tv_sec = now_real.tv_sec + (deadline->tv_sec - now_mono.tv_sec);
+		abs.tv_sec =
+		    now_real.tv_sec + (deadline->tv_sec - now_mono.tv_sec);
 		abs.tv_nsec =
-			now_real.tv_nsec + (deadline->tv_nsec - now_mono.tv_nsec);
+		    now_real.tv_nsec + (deadline->tv_nsec - now_mono.tv_nsec);
 		while (abs.tv_nsec < 0) {
 			abs.tv_nsec += 1000000000L;
 			abs.tv_sec--;

@@ -26,8 +26,8 @@ int task_poll_host(struct task *t, struct pollfd *fds, int nfds,
 
 /* Wait on cond with mutex held (as pthread_cond_wait), interruptible by
  * signals; same returns as task_poll_host minus the count (0 on wake). */
-int task_wait_cond(struct task *t, pthread_cond_t *cond,
-		   pthread_mutex_t *mutex, const struct timespec *deadline);
+int task_wait_cond(struct task *t, pthread_cond_t *cond, pthread_mutex_t *mutex,
+		   const struct timespec *deadline);
 
 /* Wake t if it sleeps in task_poll_host or task_wait_cond. */
 void task_wake(struct task *t);
