@@ -15,6 +15,7 @@
 #include "sentry/fdtable.h"
 #include "sentry/file.h"
 #include "sentry/io.h"
+#include "sentry/io/locks.h"
 
 #define FDTABLE_INITIAL_SIZE 64
 #define FDTABLE_SECOND_SIZE  256
@@ -67,8 +68,10 @@ void fdtable_put(struct fdtable *fdt)
 		return;
 
 	/* The last user is gone, so no other thread can reach the table. */
-	for (int fd = 0; fd < fdt->size; fd++)
+	for (int fd = 0; fd < fdt->size; fd++) {
+		locks_remove_posix(fdt, fdt->files[fd]);
 		file_put(fdt->files[fd]);
+	}
 	free(fdt->files);
 	free(fdt->cloexec);
 	pthread_mutex_destroy(&fdt->lock);
@@ -137,6 +140,7 @@ int fd_install_at(struct fdtable *fdt, int fd, struct file *f, bool cloexec,
 	fdt->files[fd] = f;
 	fdt->cloexec[fd] = cloexec;
 	pthread_mutex_unlock(&fdt->lock);
+	locks_remove_posix(fdt, old);
 	file_put(old);
 	return fd;
 }
@@ -171,6 +175,7 @@ int fd_close(struct fdtable *fdt, int fd)
 	pthread_mutex_unlock(&fdt->lock);
 	if (!f)
 		return -EBADF;
+	locks_remove_posix(fdt, f);
 	file_put(f);
 	return 0;
 }
@@ -227,8 +232,10 @@ static void fd_close_matching(struct fdtable *fdt, unsigned lo, unsigned hi,
 	}
 	pthread_mutex_unlock(&fdt->lock);
 
-	for (int i = 0; i < n; i++)
+	for (int i = 0; i < n; i++) {
+		locks_remove_posix(fdt, doomed[i]);
 		file_put(doomed[i]);
+	}
 	free(doomed);
 }
 

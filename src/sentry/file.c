@@ -7,6 +7,7 @@
 #include "common/util.h"
 #include "sentry/file.h"
 #include "sentry/fs/fs.h"
+#include "sentry/io/locks.h"
 
 struct file *file_alloc(const struct file_operations *fop, unsigned flags,
 			int host_fd, void *private_data)
@@ -39,6 +40,7 @@ void file_put(struct file *f)
 	if (left > 0)
 		return;
 
+	locks_remove_file(f);
 	if (f->f_op && f->f_op->release)
 		f->f_op->release(f);
 	path_put(&f->f_path);
