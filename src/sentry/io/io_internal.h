@@ -24,6 +24,14 @@
 /* Get a reference to the file at fd of t, or NULL. */
 struct file *fget(struct task *t, int fd);
 
+static inline void file_putp(struct file **f)
+{
+	file_put(*f);
+}
+/* Drop a file reference (or nothing for NULL) when the variable leaves
+ * scope. */
+#define _cleanup_file_ __attribute__((cleanup(file_putp)))
+
 /* Is [addr, addr + len) inside the application's address range? The
  * check Linux's access_ok makes before any copy. */
 bool user_range_ok(uint64_t addr, uint64_t len);
@@ -120,11 +128,25 @@ int poll_files(struct task *t, struct poll_entry *ents, int n,
 /* The readiness of one file, without waiting. */
 unsigned file_poll_now(struct file *f, short events);
 
+/* Interval at which a wait re-polls files for which
+ * file_poll_needs_recheck is true. */
+#define POLL_RECHECK_NS 10000000L
+/* Can f become ready without its host FD becoming ready? True for
+ * signalfds (a queued signal makes no host FD ready) and for epolls
+ * that contain such a file (epoll.c). */
+bool file_poll_needs_recheck(struct file *f);
+/* The earlier of deadline (NULL: none) and now + POLL_RECHECK_NS, stored
+ * in slice when that is the earlier. */
+const struct timespec *recheck_deadline(const struct timespec *deadline,
+					struct timespec *slice);
+
 /* Convert a relative timeout to an absolute CLOCK_MONOTONIC deadline. */
 void deadline_from_timeout(struct timespec *deadline,
 			   const struct timespec *timeout);
 /* Time left until deadline (zero if past). */
 void deadline_remaining(const struct timespec *deadline, struct timespec *left);
+/* Has deadline passed? False for NULL (no deadline). */
+bool deadline_passed(const struct timespec *deadline);
 
 /* Install the temporary signal mask of ppoll/pselect6/epoll_pwait from
  * guest memory (usigmask 0: keep the mask). Returns 1 if a mask was

@@ -7,7 +7,8 @@
  * task_poll_host call over every host FD of the set, so a signal
  * interrupts it. Files with only an in-sentry state cannot wake a
  * waiter, so their f_op->poll must have a host FD to wait on if their
- * readiness can change (eventfd keeps one).
+ * readiness can change (eventfd keeps one), or the wait re-polls them
+ * every POLL_RECHECK_NS (signalfd, see file_poll_needs_recheck).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ void deadline_remaining(const struct timespec *deadline, struct timespec *left)
 		left->tv_sec = left->tv_nsec = 0;
 }
 
-static bool deadline_passed(const struct timespec *deadline)
+bool deadline_passed(const struct timespec *deadline)
 {
 	struct timespec left;
 
@@ -119,11 +120,36 @@ static int poll_collect(struct poll_entry *ents, int n, struct pollfd *host,
 	return nhost;
 }
 
+/* Does any file of the set need re-polling while the set waits? */
+static bool poll_needs_recheck(const struct poll_entry *ents, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (ents[i].file && file_poll_needs_recheck(ents[i].file))
+			return true;
+	}
+	return false;
+}
+
+const struct timespec *recheck_deadline(const struct timespec *deadline,
+					struct timespec *slice)
+{
+	struct timespec step = {0, POLL_RECHECK_NS};
+
+	deadline_from_timeout(slice, &step);
+	if (deadline && (deadline->tv_sec < slice->tv_sec ||
+			 (deadline->tv_sec == slice->tv_sec &&
+			  deadline->tv_nsec < slice->tv_nsec)))
+		return deadline;
+	return slice;
+}
+
 int poll_files(struct task *t, struct poll_entry *ents, int n,
 	       const struct timespec *deadline)
 {
 	_cleanup_free_ struct pollfd *host = xcalloc(n ? n : 1, sizeof(*host));
 	_cleanup_free_ int *owner = xcalloc(n ? n : 1, sizeof(*owner));
+	bool recheck = poll_needs_recheck(ents, n);
+	struct timespec slice;
 
 	for (;;) {
 		int nhost = poll_collect(ents, n, host, owner);
@@ -138,7 +164,11 @@ int poll_files(struct task *t, struct poll_entry *ents, int n,
 			if (r < 0)
 				r = 0;
 		} else {
-			r = task_poll_host(t, host, nhost, deadline);
+			const struct timespec *until =
+			    recheck ? recheck_deadline(deadline, &slice)
+				    : deadline;
+
+			r = task_poll_host(t, host, nhost, until);
 			if (r < 0)
 				return -ERESTARTNOHAND;
 		}
