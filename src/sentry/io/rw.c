@@ -7,8 +7,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include "common/util.h"
 #include "sentry/fdtable.h"
@@ -16,6 +19,7 @@
 #include "sentry/io.h"
 #include "sentry/io/io_internal.h"
 #include "sentry/syscall.h"
+#include "sentry/wait.h"
 
 struct file *fget(struct task *t, int fd)
 {
@@ -90,11 +94,83 @@ long io_read_iter(struct task *t, struct file *f, struct user_iter *it,
 	return done;
 }
 
+/* Is f a regular file, including a host file wrapping one? */
+static bool file_is_regular(struct file *f)
+{
+	struct stat st;
+
+	if (f->f_inode)
+		return S_ISREG(f->f_inode->mode);
+	if (!f->f_op->stat || f->f_op->stat(f, &st) < 0)
+		return false;
+	return S_ISREG(st.st_mode);
+}
+
+/* The offset a write to the regular file f at pos starts at: the end of
+ * the file for O_APPEND, the host's offset for a sequential write to a
+ * host file (which keeps its offset on the host), else *pos. */
+static int64_t write_start_offset(struct file *f, const int64_t *pos)
+{
+	bool host_offset = !f->f_inode && f->host_fd >= 0;
+	bool append = f->f_flags & O_APPEND;
+	struct stat st;
+
+	if (host_offset) {
+		int fl = fcntl(f->host_fd, F_GETFL);
+
+		append |= fl >= 0 && (fl & O_APPEND);
+	}
+	if (append) {
+		int r = f->f_inode ? inode_getattr(f->f_inode, &st)
+				   : f->f_op->stat(f, &st);
+		return r < 0 ? *pos : st.st_size;
+	}
+	if (host_offset && pos == &f->f_pos) {
+		off_t off = lseek(f->host_fd, 0, SEEK_CUR);
+
+		return off < 0 ? *pos : off;
+	}
+	return *pos;
+}
+
+static rlim_t task_fsize_limit(struct task *t)
+{
+	rlim_t limit;
+
+	pthread_mutex_lock(&tasklist_lock);
+	limit = t->tg->rlim[RLIMIT_FSIZE].rlim_cur;
+	pthread_mutex_unlock(&tasklist_lock);
+	return limit;
+}
+
+/* Apply RLIMIT_FSIZE to a write of count bytes to a regular file, as
+ * Linux's generic_write_check_limits: a write starting at or past the
+ * limit raises SIGXFSZ and fails with EFBIG, and one that crosses it is
+ * shortened. Returns the bytes that may be written or -EFBIG. */
+static long write_check_fsize(struct task *t, struct file *f,
+			      const int64_t *pos, size_t count)
+{
+	rlim_t limit = task_fsize_limit(t);
+	int64_t start;
+
+	if (limit == RLIM_INFINITY || !file_is_regular(f))
+		return count;
+	start = write_start_offset(f, pos);
+	if (start >= 0 && (uint64_t)start >= limit) {
+		send_signal_to_task(t, SIGXFSZ, SI_USER);
+		return -EFBIG;
+	}
+	if (start >= 0 && count > limit - start)
+		count = limit - start;
+	return count;
+}
+
 long io_write_iter(struct task *t, struct file *f, struct user_iter *it,
 		   int64_t *pos)
 {
 	_cleanup_free_ char *bounce = NULL;
 	size_t done = 0;
+	long allowed;
 
 	if (!f->f_op->write)
 		return -EINVAL;
@@ -102,12 +178,21 @@ long io_write_iter(struct task *t, struct file *f, struct user_iter *it,
 		return -EINVAL;
 	if (it->count == 0)
 		return 0;
-	bounce = xmalloc(MIN(it->count, IO_CHUNK));
+	allowed = write_check_fsize(t, f, pos, it->count);
+	if (allowed < 0)
+		return allowed;
+	bounce = xmalloc(MIN((size_t)allowed, IO_CHUNK));
 
-	while (it->count > 0) {
-		size_t want = MIN(it->count, IO_CHUNK);
+	while (done < (size_t)allowed) {
+		size_t want = MIN((size_t)allowed - done, IO_CHUNK);
 		size_t copied = user_iter_copy_in(t, it, bounce, want);
 
+		/* A fault ends the copy. A regular file takes the bytes
+		 * before it, as Linux's generic_perform_write does, but a
+		 * pipe or socket write that faults fails with EFAULT
+		 * without writing any of its chunk. */
+		if (copied < want && !file_is_regular(f))
+			copied = 0;
 		if (copied == 0)
 			return done ? (long)done : -EFAULT;
 		long n = f->f_op->write(t, f, bounce, copied, pos);

@@ -71,6 +71,28 @@ void user_iter_release(struct user_iter *it)
 	it->allocated = NULL;
 }
 
+/* Copy len bytes between buf and guest address addr page by page, up to
+ * the first page that faults. Returns the bytes copied, so a copy that
+ * faults part way moves the accessible prefix, as Linux's copy_to_user
+ * and copy_from_user do. */
+static size_t copy_user_prefix(struct task *t, uint64_t addr, char *buf,
+			       size_t len, bool to_user)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		uint64_t at = addr + done;
+		size_t n = MIN(len - done, PAGE_SIZE - (at % PAGE_SIZE));
+		int err = to_user ? copy_to_user(t, at, buf + done, n)
+				  : copy_from_user(t, buf + done, at, n);
+
+		if (err < 0)
+			break;
+		done += n;
+	}
+	return done;
+}
+
 /* Copy to or from the guest segment by segment; stops at the first
  * fault. */
 static size_t user_iter_copy(struct task *t, struct user_iter *it, void *buf,
@@ -91,8 +113,14 @@ static size_t user_iter_copy(struct task *t, struct user_iter *it, void *buf,
 			else
 				err = copy_from_user(t, (char *)buf + done,
 						     addr, n);
-			if (err < 0)
+			if (err < 0) {
+				n = copy_user_prefix(
+				    t, addr, (char *)buf + done, n, to_user);
+				done += n;
+				it->offset += n;
+				it->count -= n;
 				break;
+			}
 		}
 		done += n;
 		it->offset += n;
