@@ -104,9 +104,11 @@ int platform_thread_attach(struct platform_as *as, pid_t tid);
 void platform_thread_exit(struct platform_as *as);
 /* The host TID of the stub thread the calling sentry thread traces. */
 pid_t platform_current_tid(void);
-/* Switch the calling sentry thread back to a stub thread it already
- * traces (after creating a new address space for execve). */
-void platform_set_current_tid(pid_t tid);
+/* The address space of the stub thread the calling thread traces. */
+struct platform_as *platform_current_as(void);
+/* Switch the calling sentry thread to another stub thread it already
+ * traces, of address space as (execve moves between two). */
+void platform_set_current(struct platform_as *as, pid_t tid);
 
 /* Fill regs with a valid initial state for the stub (segment registers
  * and flags), for the first run of a new image. */

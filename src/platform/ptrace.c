@@ -14,6 +14,7 @@
 #include "common/log.h"
 #include "common/util.h"
 
+#include <pthread.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -35,19 +36,30 @@ extern const uint64_t stub_off_syscall, stub_off_fork;
  * work only from the tracer, and each sentry thread traces exactly one
  * stub thread, so this is per sentry thread. */
 static __thread pid_t tracee = -1;
+/* The address space tracee belongs to. */
+static __thread struct platform_as *tracee_as;
 
 pid_t platform_current_tid(void)
 {
 	return tracee;
 }
 
-void platform_set_current_tid(pid_t tid)
+struct platform_as *platform_current_as(void)
 {
+	return tracee_as;
+}
+
+void platform_set_current(struct platform_as *as, pid_t tid)
+{
+	tracee_as = as;
 	tracee = tid;
 }
 
 struct platform_as {
 	pid_t pid;
+	/* Serialises users of the stub's data page and FD socket: several
+	 * threads of one address space may inject at once. */
+	pthread_mutex_t data_lock;
 	int sock;	  /* sentry end of the FD-passing socket */
 	int child_sockfd; /* after fork: the stub FD to move to FD 3 */
 	struct user_regs_struct base; /* a valid register set to inject with */
@@ -152,10 +164,11 @@ int platform_as_create(struct platform_as **out)
 		return -ECHILD;
 	}
 	as = xcalloc(1, sizeof(*as));
+	pthread_mutex_init(&as->data_lock, NULL);
 	as->pid = pid;
 	as->sock = sv[0];
 	as->child_sockfd = -1;
-	tracee = pid;
+	platform_set_current(as, pid);
 	if (stub_set_options(pid) < 0 ||
 	    ptrace(PTRACE_GETREGS, pid, 0, &as->base) < 0) {
 		int err = neg_errno();
@@ -168,16 +181,26 @@ int platform_as_create(struct platform_as **out)
 
 void platform_as_destroy(struct platform_as *as)
 {
+	int status;
+
 	if (!as)
 		return;
 	if (as->pid > 0) {
 		kill(as->pid, SIGKILL);
-		/* The tracer reaps it; other threads can't wait for a tracee
-		 * they don't trace, so a failure here is expected then. */
-		waitpid(as->pid, NULL, __WALL | WNOHANG);
+		/* The death of a traced thread is reported to its tracer,
+		 * which must reap it. Stub threads whose tracer is gone were
+		 * detached and are reaped by the kernel, since the sentry sets
+		 * SA_NOCLDWAIT for SIGCHLD. */
+		if (tracee_as == as) {
+			while (waitpid(tracee, &status, __WALL) == tracee &&
+			       !WIFEXITED(status) && !WIFSIGNALED(status))
+				;
+			platform_set_current(NULL, -1);
+		}
 	}
 	if (as->sock >= 0)
 		close(as->sock);
+	pthread_mutex_destroy(&as->data_lock);
 	free(as);
 }
 
@@ -254,7 +277,19 @@ struct stub_msg {
 };
 
 /* Copy hostfd into the stub; returns the stub's FD number. */
+static int stub_receive_fd_locked(struct platform_as *as, int hostfd);
+
 static int stub_receive_fd(struct platform_as *as, int hostfd)
+{
+	int fd;
+
+	pthread_mutex_lock(&as->data_lock);
+	fd = stub_receive_fd_locked(as, hostfd);
+	pthread_mutex_unlock(&as->data_lock);
+	return fd;
+}
+
+static int stub_receive_fd_locked(struct platform_as *as, int hostfd)
 {
 	struct stub_msg m = {0};
 	struct msghdr msg = {0};
@@ -419,6 +454,7 @@ int platform_as_fork(struct platform_as *as, struct platform_as **out)
 		return (int)pid;
 	}
 	child = xcalloc(1, sizeof(*child));
+	pthread_mutex_init(&child->data_lock, NULL);
 	child->pid = pid;
 	child->sock = sv[0];
 	child->child_sockfd = stubfd;
@@ -439,7 +475,7 @@ int platform_thread_attach(struct platform_as *as, pid_t tid)
 	status = stub_wait(tid);
 	if (status < 0 || !WIFSTOPPED(status))
 		return -ESRCH;
-	tracee = tid;
+	platform_set_current(as, tid);
 	return 0;
 }
 
@@ -479,7 +515,7 @@ void platform_thread_exit(struct platform_as *as)
 				ptrace(PTRACE_CONT, tracee, 0, 0);
 		} while (status >= 0 && WIFSTOPPED(status));
 	}
-	tracee = -1;
+	platform_set_current(NULL, -1);
 }
 
 int platform_as_attach(struct platform_as *as)

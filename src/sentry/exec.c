@@ -286,6 +286,7 @@ static int exec_build_mm(struct task *t, struct exec_image *im, struct mm **out,
 	int err;
 
 	pid_t old_tid = platform_current_tid();
+	struct platform_as *old_as = platform_current_as();
 
 	err = platform_as_create(&as);
 	if (err)
@@ -318,7 +319,7 @@ static int exec_build_mm(struct task *t, struct exec_image *im, struct mm **out,
 	return 0;
 out_err:
 	mm_put(mm);
-	platform_set_current_tid(old_tid);
+	platform_set_current(old_as, old_tid);
 	return err;
 }
 
@@ -341,19 +342,22 @@ static void exec_commit(struct task *t, struct exec_image *im, struct mm *mm)
 	const char *base = strrchr(im->filename, '/');
 	struct mm *old = t->mm;
 	pid_t new_tid = platform_current_tid();
+	pid_t old_stub_tid = t->stub_tid;
 
-	/* A vfork-style child shares its old stub's memory with the parent:
-	 * end only its own stub process before dropping the mm. */
-	if (old && __atomic_load_n(&old->users, __ATOMIC_SEQ_CST) > 1) {
-		platform_set_current_tid(t->stub_tid);
-		platform_thread_exit(old->as);
-		platform_set_current_tid(new_tid);
-	}
 	pthread_mutex_lock(&tasklist_lock);
 	t->mm = mm;
 	t->stub_tid = new_tid;
 	pthread_mutex_unlock(&tasklist_lock);
-	mm_put(old);
+	/* Act as the tracer of the old stub thread while letting it go: a
+	 * vfork-style child ends only its own stub process (the parent still
+	 * uses the memory), anyone else kills and reaps the old stub. */
+	if (old) {
+		platform_set_current(old->as, old_stub_tid);
+		if (__atomic_load_n(&old->users, __ATOMIC_SEQ_CST) > 1)
+			platform_thread_exit(old->as);
+		mm_put(old);
+		platform_set_current(mm->as, new_tid);
+	}
 	fd_close_on_exec(t->files);
 	if (__atomic_load_n(&t->sighand->users, __ATOMIC_SEQ_CST) > 1) {
 		struct sighand *sh = sighand_copy(t->sighand);

@@ -37,6 +37,11 @@ static void setup_host_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 	sa.sa_handler = noop_handler;
 	sigaction(sig_task_wake(), &sa, NULL);
+	/* Stubs whose tracer thread is gone are reaped by the kernel. */
+	sa.sa_handler = SIG_DFL;
+	sa.sa_flags = SA_NOCLDWAIT;
+	sigaction(SIGCHLD, &sa, NULL);
+	sa.sa_flags = 0;
 	sigfillset(&all);
 	/* Faults in the sentry itself stay deliverable, so the crash
 	 * handler can report them (a blocked fault kills silently). */

@@ -219,7 +219,8 @@ static int dequeue_signal(struct task *t, siginfo_t *info)
 	struct sigpending *p = &t->pending;
 	int sig;
 
-	/* Synchronous faults first, as Linux does. */
+	/* The task's own signals (faults among them) before the group's,
+	 * each set lowest number first, with SIGKILL ahead of all. */
 	if (!ready) {
 		ready = t->tg->shared_pending.set & ~t->blocked;
 		p = &t->tg->shared_pending;
