@@ -206,17 +206,6 @@ int vfs_init(const struct sentry_config *cfg, struct path *root)
 	root->mnt = mntget(rootmnt);
 	root->dentry = dget(rootmnt->mnt_root);
 
-	for (int i = 1; i < cfg->nmounts; i++) {
-		const struct sentry_mount *m = &cfg->mounts[i];
-		sb = gofer_sb(m, &err);
-		if (!sb)
-			goto fail;
-		err = mount_at(root, m->guest_path, sb,
-			       m->readonly ? MNT_READONLY : 0);
-		if (err < 0)
-			goto fail;
-	}
-
 	if (!volume_covers(cfg, "/proc"))
 		mount_at(root, "/proc", procfs_create(), 0);
 	if (!volume_covers(cfg, "/dev")) {
@@ -236,6 +225,19 @@ int vfs_init(const struct sentry_config *cfg, struct path *root)
 		sb = memfs_create("sysfs", "sysfs", S_IFDIR | 0555, 0, 0);
 		sb->s_flags |= SB_RDONLY;
 		mount_at(root, "/sys", sb, MNT_READONLY);
+	}
+
+	/* Volumes go last, so one below /tmp or /dev lands on top of the
+	 * sentry's own mount instead of being hidden by it. */
+	for (int i = 1; i < cfg->nmounts; i++) {
+		const struct sentry_mount *m = &cfg->mounts[i];
+		sb = gofer_sb(m, &err);
+		if (!sb)
+			goto fail;
+		err = mount_at(root, m->guest_path, sb,
+			       m->readonly ? MNT_READONLY : 0);
+		if (err < 0)
+			goto fail;
 	}
 	return 0;
 fail:
