@@ -322,26 +322,14 @@ static int epoll_ctl_check(struct file *epf, struct file *f, int op,
 	return 0;
 }
 
-static long do_epoll_ctl(struct task *t, int epfd, int op, int fd,
-			 uint64_t uevent)
+int epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
+		   const struct epoll_event *event)
 {
-	struct epoll_event ev = {0};
-	_cleanup_file_ struct file *epf = NULL;
-	_cleanup_file_ struct file *f = NULL;
+	struct epoll_event ev = *event;
 	struct eventpoll *ep;
 	struct epitem **link;
-	int ret;
+	int ret = epoll_ctl_check(epf, f, op, &ev);
 
-	if (op != EPOLL_CTL_DEL &&
-	    copy_from_user(t, &ev, uevent, sizeof(ev)) < 0)
-		return -EFAULT;
-	epf = fget(t, epfd);
-	if (!epf)
-		return -EBADF;
-	f = fget(t, fd);
-	if (!f)
-		return -EBADF;
-	ret = epoll_ctl_check(epf, f, op, &ev);
 	if (ret < 0)
 		return ret;
 	/* Linux drops EPOLLWAKEUP without CAP_BLOCK_SUSPEND; the sandbox
@@ -375,6 +363,25 @@ static long do_epoll_ctl(struct task *t, int epfd, int op, int fd,
 	}
 	pthread_mutex_unlock(&ep->lock);
 	return ret;
+}
+
+static long do_epoll_ctl(struct task *t, int epfd, int op, int fd,
+			 uint64_t uevent)
+{
+	struct epoll_event ev = {0};
+	_cleanup_file_ struct file *epf = NULL;
+	_cleanup_file_ struct file *f = NULL;
+
+	if (op != EPOLL_CTL_DEL &&
+	    copy_from_user(t, &ev, uevent, sizeof(ev)) < 0)
+		return -EFAULT;
+	epf = fget(t, epfd);
+	if (!epf)
+		return -EBADF;
+	f = fget(t, fd);
+	if (!f)
+		return -EBADF;
+	return epoll_ctl_file(epf, op, fd, f, &ev);
 }
 
 /* ---- waiting ---- */
@@ -461,12 +468,8 @@ bool file_poll_needs_recheck(struct file *f)
 	return !f->f_op->host_poll_fd || f->f_op->host_poll_fd(f) < 0;
 }
 
-/* Wait for events on epf until deadline (NULL: forever). Returns the
- * number of events stored in out, 0 on timeout or -EINTR: Linux never
- * restarts epoll_wait. */
-static int epoll_wait_events(struct task *t, struct file *epf,
-			     struct epoll_event *out, int max,
-			     const struct timespec *deadline)
+int epoll_wait_file(struct task *t, struct file *epf, struct epoll_event *out,
+		    int max, const struct timespec *deadline)
 {
 	struct eventpoll *ep = epf->private_data;
 
@@ -516,7 +519,7 @@ static long do_epoll_wait(struct task *t, int epfd, uint64_t uevents,
 	/* Items added while this call waits are reported by a later one
 	 * if they do not fit. */
 	out = xcalloc(max, sizeof(*out));
-	n = epoll_wait_events(t, epf, out, max, deadline);
+	n = epoll_wait_file(t, epf, out, max, deadline);
 	if (n <= 0)
 		return n;
 	if (copy_to_user(t, uevents, out, n * sizeof(*out)) < 0)
@@ -628,20 +631,29 @@ static const struct file_operations epoll_fops = {
     .release = epoll_release,
 };
 
-static long do_epoll_create(struct task *t, int flags)
+int epoll_create_file(struct file **out)
 {
 	struct eventpoll *ep;
-	struct file *f;
-	int hostfd, fd;
+	int hostfd = epoll_create1(EPOLL_CLOEXEC);
 
-	if (flags & ~EPOLL_CLOEXEC)
-		return -EINVAL;
-	hostfd = epoll_create1(EPOLL_CLOEXEC);
 	if (hostfd < 0)
 		return neg_errno();
 	ep = xcalloc(1, sizeof(*ep));
 	pthread_mutex_init(&ep->lock, NULL);
-	f = file_alloc(&epoll_fops, O_RDWR, hostfd, ep);
+	*out = file_alloc(&epoll_fops, O_RDWR, hostfd, ep);
+	return 0;
+}
+
+static long do_epoll_create(struct task *t, int flags)
+{
+	struct file *f;
+	int fd;
+
+	if (flags & ~EPOLL_CLOEXEC)
+		return -EINVAL;
+	fd = epoll_create_file(&f);
+	if (fd < 0)
+		return fd;
 	fd = fd_install(t->files, f, 0, flags & EPOLL_CLOEXEC,
 			task_nofile_limit(t));
 	file_put(f);

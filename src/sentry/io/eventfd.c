@@ -62,10 +62,9 @@ static const struct file_operations eventfd_fops = {
     .stat = eventfd_stat,
 };
 
-static long do_eventfd2(struct task *t, unsigned initval, int flags)
+int eventfd_create(unsigned initval, int flags, struct file **out)
 {
-	struct file *f;
-	int hostfd, fd;
+	int hostfd;
 
 	if (flags & ~(EFD_CLOEXEC | EFD_NONBLOCK | EFD_SEMAPHORE))
 		return -EINVAL;
@@ -73,8 +72,18 @@ static long do_eventfd2(struct task *t, unsigned initval, int flags)
 			 EFD_CLOEXEC | EFD_NONBLOCK | (flags & EFD_SEMAPHORE));
 	if (hostfd < 0)
 		return neg_errno();
-	f = file_alloc(&eventfd_fops, O_RDWR | (flags & O_NONBLOCK), hostfd,
-		       NULL);
+	*out = file_alloc(&eventfd_fops, O_RDWR | (flags & O_NONBLOCK), hostfd,
+			  NULL);
+	return 0;
+}
+
+static long do_eventfd2(struct task *t, unsigned initval, int flags)
+{
+	struct file *f;
+	int fd = eventfd_create(initval, flags, &f);
+
+	if (fd < 0)
+		return fd;
 	fd = fd_install(t->files, f, 0, flags & EFD_CLOEXEC,
 			task_nofile_limit(t));
 	file_put(f);

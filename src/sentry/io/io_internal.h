@@ -3,6 +3,7 @@
 #define MOAT_SENTRY_IO_IO_INTERNAL_H
 
 #include <poll.h>
+#include <sys/epoll.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -139,6 +140,24 @@ bool file_poll_needs_recheck(struct file *f);
  * in slice when that is the earlier. */
 const struct timespec *recheck_deadline(const struct timespec *deadline,
 					struct timespec *slice);
+
+/* The cores of eventfd, signalfd and epoll below the syscalls' guest
+ * copies. Each returns 0 or a negative errno unless stated otherwise. */
+/* Make an eventfd file; flags are eventfd2's EFD_* flags. */
+int eventfd_create(unsigned initval, int flags, struct file **out);
+/* Make a signalfd file for mask; flags are signalfd4's SFD_* flags, which
+ * the caller checked. SIGKILL and SIGSTOP are removed from mask. */
+struct file *signalfd_create(ksigset_t mask, int flags);
+bool file_is_signalfd(struct file *f);
+int epoll_create_file(struct file **out);
+/* epoll_ctl(2) on the epoll epf for file f, open as fd. */
+int epoll_ctl_file(struct file *epf, int op, int fd, struct file *f,
+		   const struct epoll_event *event);
+/* Wait until deadline (NULL: forever) and store up to max events in out.
+ * Returns the number stored, 0 on timeout, or -EINTR when a signal
+ * interrupts the wait (Linux never restarts epoll_wait). */
+int epoll_wait_file(struct task *t, struct file *epf, struct epoll_event *out,
+		    int max, const struct timespec *deadline);
 
 /* Convert a relative timeout to an absolute CLOCK_MONOTONIC deadline. */
 void deadline_from_timeout(struct timespec *deadline,

@@ -261,6 +261,15 @@ bool file_is_signalfd(struct file *f)
 	return f->f_op == &signalfd_fops;
 }
 
+struct file *signalfd_create(ksigset_t mask, int flags)
+{
+	struct signalfd_ctx *ctx = xcalloc(1, sizeof(*ctx));
+
+	ctx->mask = mask & ~SIG_KERNEL_ONLY_MASK;
+	return file_alloc(&signalfd_fops, O_RDWR | (flags & O_NONBLOCK), -1,
+			  ctx);
+}
+
 static long do_signalfd4(struct task *t, int fd, uint64_t umask,
 			 uint64_t sizemask, int flags)
 {
@@ -290,9 +299,7 @@ static long do_signalfd4(struct task *t, int fd, uint64_t umask,
 		return fd;
 	}
 
-	ctx = xcalloc(1, sizeof(*ctx));
-	ctx->mask = mask;
-	f = file_alloc(&signalfd_fops, O_RDWR | (flags & O_NONBLOCK), -1, ctx);
+	f = signalfd_create(mask, flags);
 	fd = fd_install(t->files, f, 0, flags & SFD_CLOEXEC,
 			task_nofile_limit(t));
 	file_put(f);
