@@ -5,6 +5,9 @@
  * O_NONBLOCK on the host side; operations that would block wait in
  * task_poll_host. Only connected, unnamed sockets exist, so no address
  * is ever passed to the host.
+ *
+ * Files passed with SCM_RIGHTS stay in the sentry: the host message only
+ * carries a marker that names them (see scm_rights.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +22,7 @@
 #include "sentry/fdtable.h"
 #include "sentry/io.h"
 #include "sentry/io/io_internal.h"
+#include "sentry/io/scm_rights.h"
 #include "sentry/io/socket.h"
 #include "sentry/mm.h"
 #include "sentry/syscall.h"
@@ -35,63 +39,149 @@
  * MSG_NOSIGNAL and MSG_WAITALL itself. */
 #define SEND_HOST_FLAGS (MSG_OOB | MSG_EOR | MSG_MORE | MSG_CONFIRM)
 #define RECV_HOST_FLAGS (MSG_OOB | MSG_PEEK | MSG_TRUNC | MSG_ERRQUEUE)
+/* Room for the host control messages of one receive: a message carries
+ * at most one marker FD, and the rest is slack. */
+#define RECV_HOST_CONTROL CMSG_SPACE(8 * sizeof(int))
 
 static bool sock_is_stream(struct file *f)
 {
 	return file_sock(f)->type == SOCK_STREAM;
 }
 
-/* Send buf as one message (datagram sockets) or all of it (stream
- * sockets, unless non-blocking or interrupted). */
-static long sock_send(struct task *t, struct file *f, const void *buf,
-		      size_t len, int flags)
+/* Send on a host socket, with marker attached as a host SCM_RIGHTS
+ * message unless it is -1. */
+static ssize_t host_send(int fd, const void *buf, size_t len, int flags,
+			 int marker)
 {
+	struct iovec iov = {(void *)buf, len};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	char control[CMSG_SPACE(sizeof(int))] = {0};
+
+	if (marker >= 0) {
+		mh.msg_control = control;
+		mh.msg_controllen = sizeof(control);
+		struct cmsghdr *cmsg = CMSG_FIRSTHDR(&mh);
+		cmsg->cmsg_level = SOL_SOCKET;
+		cmsg->cmsg_type = SCM_RIGHTS;
+		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(cmsg), &marker, sizeof(int));
+	}
+	return sendmsg(fd, &mh, flags);
+}
+
+/* Send buf as one message (datagram sockets) or all of it (stream
+ * sockets, unless non-blocking or interrupted). batch (may be NULL) is
+ * sent with the first bytes and is consumed either way. */
+static long sock_send(struct task *t, struct file *f, const void *buf,
+		      size_t len, int flags, struct scm_batch *batch)
+{
+	struct sock_info *si = file_sock(f);
 	bool nonblock = file_nonblock(f) || (flags & MSG_DONTWAIT);
 	int host_flags =
 	    (flags & SEND_HOST_FLAGS) | MSG_DONTWAIT | MSG_NOSIGNAL;
 	size_t done = 0;
+	int marker = -1;
+	long ret;
 
+	if (batch) {
+		marker = scm_batch_post(batch, si->pair, 1 - si->end);
+		if (marker < -1)
+			return marker;
+	}
 	for (;;) {
-		ssize_t n = send(f->host_fd, (const char *)buf + done,
-				 len - done, host_flags);
+		ssize_t n = host_send(f->host_fd, (const char *)buf + done,
+				      len - done, host_flags, marker);
 
 		if (n >= 0) {
+			/* A stream socket queues the marker only with at
+			 * least one byte, as Linux queues the files. */
+			if (marker >= 0 && (n > 0 || !sock_is_stream(f))) {
+				close(marker);
+				marker = -1;
+			}
 			done += n;
 			if (sock_is_stream(f) && done < len)
 				continue;
-			return done;
+			ret = done;
+			break;
 		}
 		if (errno == EINTR)
 			continue;
 		if (errno == EPIPE) {
 			if (!(flags & MSG_NOSIGNAL))
 				send_signal_to_task(t, SIGPIPE, SI_USER);
-			return done ? (long)done : -EPIPE;
+			ret = done ? (long)done : -EPIPE;
+			break;
 		}
-		if (errno != EAGAIN)
-			return done ? (long)done : neg_errno();
-		if (nonblock)
-			return done ? (long)done : -EAGAIN;
+		if (errno != EAGAIN) {
+			ret = done ? (long)done : neg_errno();
+			break;
+		}
+		if (nonblock) {
+			ret = done ? (long)done : -EAGAIN;
+			break;
+		}
 		int r = host_wait_fd(t, f->host_fd, POLLOUT);
-		if (r < 0)
-			return done ? (long)done : r;
+		if (r < 0) {
+			ret = done ? (long)done : r;
+			break;
+		}
+	}
+	if (marker >= 0) {
+		close(marker);
+		scm_batch_cancel(batch);
+	}
+	return ret;
+}
+
+/* Collect the batches named by the markers in a host message's control
+ * data into *batch, closing the marker FDs. */
+static void sock_take_markers(struct msghdr *mh, bool peek,
+			      struct scm_batch **batch)
+{
+	for (struct cmsghdr *cmsg = CMSG_FIRSTHDR(mh); cmsg;
+	     cmsg = CMSG_NXTHDR(mh, cmsg)) {
+		if (cmsg->cmsg_level != SOL_SOCKET ||
+		    cmsg->cmsg_type != SCM_RIGHTS)
+			continue;
+		int count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (int i = 0; i < count; i++) {
+			int marker;
+
+			memcpy(&marker, CMSG_DATA(cmsg) + i * sizeof(int),
+			       sizeof(marker));
+			*batch = scm_batch_merge(*batch,
+						 scm_batch_take(marker, peek));
+			close(marker);
+		}
 	}
 }
 
-/* Receive once into buf; *msg_flags gets the host's MSG_TRUNC etc. */
+/* Receive once into buf; *msg_flags gets the host's MSG_TRUNC etc.
+ * *batch gets the files the message carries (NULL if none). */
 static long sock_recv_once(struct task *t, struct file *f, void *buf,
-			   size_t len, int flags, int *msg_flags)
+			   size_t len, int flags, int *msg_flags,
+			   struct scm_batch **batch)
 {
 	bool nonblock = file_nonblock(f) || (flags & MSG_DONTWAIT);
-	int host_flags = (flags & RECV_HOST_FLAGS) | MSG_DONTWAIT;
+	int host_flags =
+	    (flags & RECV_HOST_FLAGS) | MSG_DONTWAIT | MSG_CMSG_CLOEXEC;
 
+	*batch = NULL;
 	for (;;) {
+		char control[RECV_HOST_CONTROL];
 		struct iovec iov = {buf, len};
-		struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+		struct msghdr mh = {.msg_iov = &iov,
+				    .msg_iovlen = 1,
+				    .msg_control = control,
+				    .msg_controllen = sizeof(control)};
 		ssize_t n = recvmsg(f->host_fd, &mh, host_flags);
 
 		if (n >= 0) {
-			*msg_flags = mh.msg_flags;
+			sock_take_markers(&mh, flags & MSG_PEEK, batch);
+			/* The host's MSG_CTRUNC concerns the markers, not
+			 * the guest's control buffer. */
+			*msg_flags = mh.msg_flags & ~MSG_CTRUNC;
 			return n;
 		}
 		if (errno == EINTR)
@@ -107,56 +197,77 @@ static long sock_recv_once(struct task *t, struct file *f, void *buf,
 }
 
 /* Receive into a guest buffer list. Stream sockets read in chunks and,
- * with MSG_WAITALL, keep going until the list is full, EOF, or a
- * signal. */
+ * with MSG_WAITALL, keep going until the list is full, EOF, a signal or
+ * a message with files, where Linux stops too. The files go to *batch
+ * if it is not NULL, else they are dropped. */
 static long sock_recv_iter(struct task *t, struct file *f, struct user_iter *it,
-			   int flags, int *msg_flags)
+			   int flags, int *msg_flags, struct scm_batch **batch)
 {
 	bool stream = sock_is_stream(f);
 	size_t bounce_size = MIN(it->count, stream ? IO_CHUNK : SOCK_DGRAM_MAX);
 	_cleanup_free_ char *bounce = xmalloc(bounce_size ? bounce_size : 1);
+	struct scm_batch *files = NULL;
 	size_t done = 0;
+	long ret;
 
 	*msg_flags = 0;
 	do {
 		size_t want = MIN(it->count, bounce_size);
-		long n = sock_recv_once(t, f, bounce, want, flags, msg_flags);
+		long n = sock_recv_once(t, f, bounce, want, flags, msg_flags,
+					&files);
 
-		if (n < 0)
-			return done ? (long)done : n;
+		if (n < 0) {
+			ret = done ? (long)done : n;
+			goto out;
+		}
 		size_t got = MIN((size_t)n, want);
-		if (user_iter_copy_out(t, it, bounce, got) < got)
-			return done ? (long)done : -EFAULT;
+		if (user_iter_copy_out(t, it, bounce, got) < got) {
+			ret = done ? (long)done : -EFAULT;
+			goto out;
+		}
 		/* A datagram's full length is returned with MSG_TRUNC. */
-		if (!stream)
-			return n;
+		if (!stream) {
+			ret = n;
+			goto out;
+		}
 		done += n;
-		if (n == 0 || (flags & MSG_PEEK))
+		if (n == 0 || (flags & MSG_PEEK) || files)
 			break;
 	} while ((flags & MSG_WAITALL) && it->count > 0);
-	return done;
+	ret = done;
+out:
+	if (batch && ret >= 0)
+		*batch = files;
+	else
+		scm_batch_free(files);
+	return ret;
 }
 
 /* Send a guest buffer list: in chunks for stream sockets, as one
  * message otherwise. */
 static long sock_send_iter(struct task *t, struct file *f, struct user_iter *it,
-			   int flags)
+			   int flags, struct scm_batch *batch)
 {
 	bool stream = sock_is_stream(f);
 	size_t chunk = stream ? IO_CHUNK : it->count;
 	_cleanup_free_ char *bounce = NULL;
 	size_t done = 0;
 
-	if (!stream && it->count > SOCK_DGRAM_MAX)
+	if (!stream && it->count > SOCK_DGRAM_MAX) {
+		scm_batch_free(batch);
 		return -EMSGSIZE;
+	}
 	bounce = xmalloc(MIN(it->count, chunk) ? MIN(it->count, chunk) : 1);
 	do {
 		size_t want = MIN(it->count, chunk);
 		size_t copied = user_iter_copy_in(t, it, bounce, want);
 
-		if (copied < want)
+		if (copied < want) {
+			scm_batch_free(batch);
 			return done ? (long)done : -EFAULT;
-		long n = sock_send(t, f, bounce, copied, flags);
+		}
+		long n = sock_send(t, f, bounce, copied, flags, batch);
+		batch = NULL;
 		if (n < 0)
 			return done ? (long)done : n;
 		done += n;
@@ -169,15 +280,18 @@ static long sock_send_iter(struct task *t, struct file *f, struct user_iter *it,
 static long sock_read(struct task *t, struct file *f, void *buf, size_t len,
 		      int64_t *pos)
 {
+	struct scm_batch *batch;
 	int msg_flags;
+	long ret = sock_recv_once(t, f, buf, len, 0, &msg_flags, &batch);
 
-	return sock_recv_once(t, f, buf, len, 0, &msg_flags);
+	scm_batch_free(batch);
+	return ret;
 }
 
 static long sock_write(struct task *t, struct file *f, const void *buf,
 		       size_t len, int64_t *pos)
 {
-	return sock_send(t, f, buf, len, 0);
+	return sock_send(t, f, buf, len, 0, NULL);
 }
 
 static long sock_ioctl(struct task *t, struct file *f, unsigned cmd,
@@ -206,6 +320,7 @@ static void sock_release(struct file *f)
 {
 	struct sock_info *si = f->private_data;
 
+	scm_pair_close_end(si->pair, si->end);
 	pthread_mutex_destroy(&si->lock);
 	free(si);
 }
@@ -283,9 +398,14 @@ SYSCALL_DEFINE(SYS_socketpair, socketpair)
 	/* Linux turns AF_UNIX SOCK_RAW into SOCK_DGRAM. */
 	if (kind == SOCK_RAW)
 		kind = SOCK_DGRAM;
-	for (int i = 0; i < 2; i++)
-		ends[i] = file_alloc(&sock_fops, flags, host[i],
-				     sock_info_create(t, kind, protocol));
+	struct scm_pair *pair = scm_pair_create();
+	for (int i = 0; i < 2; i++) {
+		struct sock_info *si = sock_info_create(t, kind, protocol);
+
+		si->pair = pair;
+		si->end = i;
+		ends[i] = file_alloc(&sock_fops, flags, host[i], si);
+	}
 
 	for (int i = 0; i < 2; i++) {
 		fds[i] = fd_install(t->files, ends[i], 0, cloexec, limit);
@@ -347,7 +467,7 @@ SYSCALL_DEFINE(SYS_sendto, sendto)
 		ret = -EFAULT;
 	if (ret == 0) {
 		user_iter_init_single(&it, args[1], MIN(args[2], MAX_RW_COUNT));
-		ret = sock_send_iter(t, f, &it, (int)args[3]);
+		ret = sock_send_iter(t, f, &it, (int)args[3], NULL);
 	}
 	file_put(f);
 	return ret;
@@ -380,7 +500,7 @@ SYSCALL_DEFINE(SYS_recvfrom, recvfrom)
 		return -EFAULT;
 	}
 	user_iter_init_single(&it, args[1], MIN(args[2], MAX_RW_COUNT));
-	ret = sock_recv_iter(t, f, &it, (int)args[3], &msg_flags);
+	ret = sock_recv_iter(t, f, &it, (int)args[3], &msg_flags, NULL);
 	if (ret >= 0 && args[4] && args[5]) {
 		err = put_unnamed_addr(t, args[5]);
 		if (err < 0)
@@ -406,6 +526,7 @@ SYSCALL_DEFINE(SYS_sendmsg, sendmsg)
 {
 	struct msghdr mh;
 	struct user_iter it;
+	struct scm_batch *batch = NULL;
 	long ret;
 	struct file *f = sockfd_get(t, (int)args[0], &ret);
 
@@ -415,12 +536,11 @@ SYSCALL_DEFINE(SYS_sendmsg, sendmsg)
 	if (ret < 0)
 		goto out_put;
 	ret = sock_check_dest(f, (uint64_t)mh.msg_name);
-	/* NOTE: control messages (SCM_RIGHTS, SCM_CREDENTIALS) are not
-	 * passed yet; failing beats dropping the FDs silently. */
-	if (ret == 0 && mh.msg_controllen > 0)
-		ret = -EOPNOTSUPP;
 	if (ret == 0)
-		ret = sock_send_iter(t, f, &it, (int)args[2]);
+		ret = scm_parse_control(t, (uint64_t)mh.msg_control,
+					mh.msg_controllen, &batch);
+	if (ret == 0)
+		ret = sock_send_iter(t, f, &it, (int)args[2], batch);
 	user_iter_release(&it);
 out_put:
 	file_put(f);
@@ -431,6 +551,8 @@ SYSCALL_DEFINE(SYS_recvmsg, recvmsg)
 {
 	struct msghdr mh;
 	struct user_iter it;
+	struct scm_batch *batch = NULL;
+	int flags = (int)args[2];
 	int msg_flags = 0;
 	long ret;
 	struct file *f = sockfd_get(t, (int)args[0], &ret);
@@ -440,14 +562,19 @@ SYSCALL_DEFINE(SYS_recvmsg, recvmsg)
 	ret = get_msghdr(t, args[1], &mh, &it);
 	if (ret < 0)
 		goto out_put;
-	ret = sock_recv_iter(t, f, &it, (int)args[2], &msg_flags);
+	ret = sock_recv_iter(t, f, &it, flags, &msg_flags, &batch);
 	user_iter_release(&it);
 	if (ret < 0)
 		goto out_put;
 
-	/* No sender address and no control data ever come back. */
+	/* No sender address ever comes back, and the only control data
+	 * are passed files. */
 	mh.msg_namelen = 0;
-	mh.msg_controllen = 0;
+	if (batch)
+		scm_batch_deliver(t, batch, &mh, flags & MSG_CMSG_CLOEXEC,
+				  &msg_flags);
+	else
+		mh.msg_controllen = 0;
 	mh.msg_flags = msg_flags & (MSG_TRUNC | MSG_CTRUNC | MSG_EOR | MSG_OOB |
 				    MSG_ERRQUEUE);
 	if (copy_to_user(t, args[1], &mh, sizeof(mh)) < 0)

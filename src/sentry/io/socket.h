@@ -21,10 +21,15 @@ struct sock_info {
 	pid_t peer_pid;
 	uid_t peer_uid;
 	gid_t peer_gid;
+	/* Files in flight between the ends, and which end this is (0 or
+	 * 1). Constant after creation. */
+	struct scm_pair *pair;
+	int end;
 };
 
 struct file;
 struct task;
+struct scm_pair;
 
 /* The socket state of f, or NULL if f is not a socket. */
 struct sock_info *file_sock(struct file *f);
