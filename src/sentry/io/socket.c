@@ -83,6 +83,11 @@ static long sock_send(struct task *t, struct file *f, const void *buf,
 	int marker = -1;
 	long ret;
 
+	/* NOTE: only socketpair ends have a pair to carry files. */
+	if (batch && !si->pair) {
+		scm_batch_free(batch);
+		return -EOPNOTSUPP;
+	}
 	if (batch) {
 		marker = scm_batch_post(batch, si->pair, 1 - si->end);
 		if (marker < -1)
