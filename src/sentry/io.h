@@ -31,6 +31,15 @@ struct file_operations;
  * caller's shell shares it. */
 struct file *hostfile_create(int hostfd, unsigned flags);
 
+/* Is f a file made by hostfile_create? */
+bool file_is_hostfile(struct file *f);
+
+/* Open a new file description of the pipe end f with the O_* flags of an
+ * open of /proc/PID/fd/N. Its host FD is a duplicate of f's. Returns
+ * -ENODEV if f is not a pipe and -ENXIO if the access mode is not f's,
+ * because f has no host FD of the other end. */
+int pipe_reopen(struct file *f, unsigned flags, struct file **out);
+
 /* Install guest FDs 0, 1 and 2 in fdt as host files wrapping the
  * sentry's own FDs 0, 1 and 2 (duplicates of them, so the sentry's stdio
  * stays usable for its own messages). An FD the sentry lacks is left

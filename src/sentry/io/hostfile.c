@@ -141,6 +141,11 @@ static const struct file_operations hostfile_fops = {
     .fsync = hostfile_fsync,
 };
 
+bool file_is_hostfile(struct file *f)
+{
+	return f->f_op == &hostfile_fops;
+}
+
 struct file *hostfile_create(int hostfd, unsigned flags)
 {
 	if (fcntl(hostfd, F_GETFD) < 0)

@@ -98,6 +98,28 @@ static struct cred *pipe_owner(struct task *t)
 	return c;
 }
 
+int pipe_reopen(struct file *f, unsigned flags, struct file **out)
+{
+	const struct cred *owner = f->private_data;
+	struct cred *copy;
+	int fd;
+
+	if (!file_is_pipe(f))
+		return -ENODEV;
+	if ((flags & O_ACCMODE) != (f->f_flags & O_ACCMODE))
+		return -ENXIO;
+	fd = fcntl(f->host_fd, F_DUPFD_CLOEXEC, 3);
+	if (fd < 0)
+		return neg_errno();
+	copy = xcalloc(1, sizeof(*copy));
+	if (owner) {
+		copy->fsuid = owner->fsuid;
+		copy->fsgid = owner->fsgid;
+	}
+	*out = file_alloc(&pipe_fops, flags, fd, copy);
+	return 0;
+}
+
 int pipe_create(unsigned flags, struct file **rd, struct file **wr)
 {
 	int fds[2];
