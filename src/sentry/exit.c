@@ -86,10 +86,18 @@ static void release_thread_group(struct thread_group *tg)
 
 static void notify_parent(struct task *t, struct thread_group *tg)
 {
-	struct thread_group *parent = tg->parent;
+	struct task *parent_leader = NULL;
 	siginfo_t si;
 
-	if (!parent || !tg->exit_signal)
+	/* The parent may be exiting too: read it and pin its leader under
+	 * tasklist_lock, or it could be reaped and freed under us. */
+	pthread_mutex_lock(&tasklist_lock);
+	if (tg->parent && tg->exit_signal) {
+		parent_leader = tg->parent->leader;
+		parent_leader->refcount++;
+	}
+	pthread_mutex_unlock(&tasklist_lock);
+	if (!parent_leader)
 		return;
 	memset(&si, 0, sizeof(si));
 	si.si_signo = tg->exit_signal;
@@ -102,7 +110,8 @@ static void notify_parent(struct task *t, struct thread_group *tg)
 		si.si_code = CLD_KILLED;
 		si.si_status = WTERMSIG(tg->exit_status);
 	}
-	send_signal_info(parent->leader, tg->exit_signal, &si, true);
+	send_signal_info(parent_leader, tg->exit_signal, &si, true);
+	task_put(parent_leader);
 }
 
 /* Before a task lets go of its mm: clear and wake its clear_child_tid

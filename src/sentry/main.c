@@ -11,6 +11,7 @@
 #include <ucontext.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 
@@ -71,12 +72,27 @@ static void crash_handler(int sig, siginfo_t *si, void *uctx)
 
 /* Give the calling thread a stack for the crash handler, so a stack
  * overflow is reported too. */
+#define CRASH_STACK_SIZE 65536
+
 void setup_crash_stack(void)
 {
-	stack_t ss = {.ss_size = 65536};
+	stack_t ss = {.ss_size = CRASH_STACK_SIZE};
 
-	ss.ss_sp = xmalloc(ss.ss_size);
-	sigaltstack(&ss, NULL);
+	/* mmap, not malloc: sanitizer runtimes unmap a thread's alternate
+	 * stack when the thread ends. */
+	ss.ss_sp = mmap(NULL, ss.ss_size, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (ss.ss_sp != MAP_FAILED)
+		sigaltstack(&ss, NULL);
+}
+
+void release_crash_stack(void)
+{
+	stack_t ss = {.ss_flags = SS_DISABLE}, old;
+
+	if (sigaltstack(&ss, &old) == 0 && !(old.ss_flags & SS_DISABLE) &&
+	    old.ss_sp)
+		munmap(old.ss_sp, old.ss_size);
 }
 
 static void setup_crash_handler(void)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 void setup_crash_stack(void);
+void release_crash_stack(void);
 
 static bool is_fault_signal(int sig)
 {
@@ -69,6 +70,7 @@ out:
 
 static void task_thread_done(struct task *t)
 {
+	release_crash_stack();
 	pthread_mutex_lock(&t->wait_lock);
 	t->thread_done = true;
 	pthread_mutex_unlock(&t->wait_lock);
