@@ -397,19 +397,23 @@ int kill_pid(struct task *sender, pid_t pid, int sig, const siginfo_t *info)
 void do_group_stop(struct task *t, int sig)
 {
 	struct thread_group *tg = t->tg;
-	struct thread_group *parent;
+	struct task *parent_leader = NULL;
 
 	pthread_mutex_lock(&tasklist_lock);
 	tg->stopped = true;
 	tg->stop_sig = sig;
 	tg->stop_reported = false;
-	parent = tg->parent;
+	/* Pin the parent's leader: the parent may be exiting and reaped. */
+	if (tg->parent) {
+		parent_leader = tg->parent->leader;
+		parent_leader->refcount++;
+	}
 	pthread_cond_broadcast(&tasklist_cond);
 	pthread_mutex_unlock(&tasklist_lock);
 
-	if (parent) {
+	if (parent_leader) {
 		struct k_sigaction *ka =
-		    &parent->leader->sighand->action[SIGCHLD - 1];
+		    &parent_leader->sighand->action[SIGCHLD - 1];
 		if (!(ka->flags & SA_NOCLDSTOP)) {
 			siginfo_t si = {0};
 			si.si_signo = SIGCHLD;
@@ -417,8 +421,9 @@ void do_group_stop(struct task *t, int sig)
 			si.si_pid = tg->tgid;
 			si.si_uid = t->cred.uid;
 			si.si_status = sig;
-			send_signal_info(parent->leader, SIGCHLD, &si, true);
+			send_signal_info(parent_leader, SIGCHLD, &si, true);
 		}
+		task_put(parent_leader);
 	}
 
 	pthread_mutex_lock(&tasklist_lock);
