@@ -12,6 +12,7 @@
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 #include "sentry/wait.h"
+#include "sentry/sys_misc/cputime.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -61,6 +62,26 @@ static bool parent_autoreaps(struct thread_group *parent)
 	return ka->handler == (uint64_t)SIG_IGN || (ka->flags & SA_NOCLDWAIT);
 }
 
+static void timespec_add_ns(struct timespec *ts, int64_t ns)
+{
+	int64_t total = ts->tv_nsec + ns % 1000000000L;
+
+	ts->tv_sec += ns / 1000000000L + total / 1000000000L;
+	ts->tv_nsec = total % 1000000000L;
+}
+
+/* A reaped child's own times and its reaped children's count towards
+ * its parent's (tasklist_lock held). */
+static void add_child_times(struct thread_group *parent, struct thread_group *c)
+{
+	timespec_add_ns(&parent->cutime, c->final_utime_ns);
+	timespec_add_ns(&parent->cstime, c->final_stime_ns);
+	timespec_add_ns(&parent->cutime,
+			c->cutime.tv_sec * 1000000000L + c->cutime.tv_nsec);
+	timespec_add_ns(&parent->cstime,
+			c->cstime.tv_sec * 1000000000L + c->cstime.tv_nsec);
+}
+
 /* Remove a zombie from its parent's list and free its PID
  * (tasklist_lock held). */
 static void release_thread_group(struct thread_group *tg)
@@ -75,6 +96,8 @@ static void release_thread_group(struct thread_group *tg)
 			}
 		}
 	}
+	if (tg->parent)
+		add_child_times(tg->parent, tg);
 	pid_free(tg->tgid);
 	tg->leader->state = TASK_DEAD;
 	/* Drop the process tree's reference. The group itself stays
@@ -180,6 +203,16 @@ void task_exit(struct task *t)
 	pthread_cond_broadcast(&tasklist_cond);
 	pthread_mutex_unlock(&tasklist_lock);
 
+	/* The stub's CPU clock dies with it: keep the total for the parent's
+	 * RUSAGE_CHILDREN. */
+	if (last) {
+		struct cpu_times ct = {0};
+		t->mm = mm;
+		process_cpu_times(t, &ct);
+		t->mm = NULL;
+		tg->final_utime_ns = ct.user_ns;
+		tg->final_stime_ns = ct.system_ns;
+	}
 	/* Dropping the mm kills the stub when this was its last user. */
 	mm_put(mm);
 	if (!last)

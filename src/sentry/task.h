@@ -87,6 +87,8 @@ struct thread_group {
 	struct rlimit rlim[RLIM_NLIMITS]; /* protected by tasklist_lock */
 	/* Times accumulated by reaped children, for getrusage/times. */
 	struct timespec cutime, cstime;
+	/* The process's own CPU time, taken when its last thread exits. */
+	int64_t final_utime_ns, final_stime_ns;
 	struct timespec start_time; /* CLOCK_MONOTONIC at creation */
 	int exit_signal;   /* sent to the parent on exit (SIGCHLD usually) */
 	uint64_t refcount; /* protected by tasklist_lock */
