@@ -1,9 +1,16 @@
 #include "supervisor/args.h"
 #include "supervisor/strv.h"
 #include "common/util.h"
+#include "sentry/config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #if defined(__SANITIZE_ADDRESS__)
 #define MOAT_ASAN 1
@@ -86,8 +93,7 @@ char **build_gofer_argv(const struct cli_options *opts,
 }
 
 char **build_sentry_argv(const struct cli_options *opts,
-			 const struct child_fds *fds, const char *cwd,
-			 char *const *guest_env)
+			 const struct child_fds *fds, const char *cwd)
 {
 	struct strv argv = {0};
 
@@ -105,10 +111,8 @@ char **build_sentry_argv(const struct cli_options *opts,
 	}
 	strv_push_copy(&argv, "--cwd");
 	strv_push_copy(&argv, cwd);
-	for (char *const *e = guest_env; e && *e; e++) {
-		strv_push_copy(&argv, "--env");
-		strv_push_copy(&argv, *e);
-	}
+	strv_push_copy(&argv, "--exec-fd");
+	strv_pushf(&argv, "%d", fds->exec);
 	strv_push_copy(&argv, "--mount");
 	strv_push_copy(&argv, "/:0:overlay");
 	for (int i = 0; i < opts->nvolumes; i++) {
@@ -123,10 +127,110 @@ char **build_sentry_argv(const struct cli_options *opts,
 		strv_push_copy(&argv, "--test-hook");
 		strv_push_copy(&argv, opts->test_hook);
 	}
-	strv_push_copy(&argv, "--");
-	for (char **c = opts->command; *c; c++)
-		strv_push_copy(&argv, *c);
 	return strv_take(&argv);
+}
+
+static size_t strv_count(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static void buf_append(char **buf, size_t *len, const void *data, size_t n)
+{
+	*buf = xrealloc(*buf, *len + n);
+	memcpy(*buf + *len, data, n);
+	*len += n;
+}
+
+static void buf_append_u32(char **buf, size_t *len, uint32_t v)
+{
+	buf_append(buf, len, &v, sizeof(v));
+}
+
+int encode_exec_config(char *const *command, char *const *env, char **out,
+		       size_t *outlen, char *err, size_t errlen)
+{
+	size_t argc = strv_count(command), envc = strv_count(env);
+	char *buf = NULL;
+	size_t len = 0;
+
+	if (argc == 0 || argc > UINT32_MAX || envc > UINT32_MAX) {
+		snprintf(err, errlen,
+			 "cannot pass %zu arguments and %zu environment "
+			 "variables to the sandbox",
+			 argc, envc);
+		return -E2BIG;
+	}
+	buf_append_u32(&buf, &len, SENTRY_EXEC_MAGIC);
+	buf_append_u32(&buf, &len, argc);
+	buf_append_u32(&buf, &len, envc);
+	for (size_t i = 0; i < argc + envc; i++) {
+		const char *s = i < argc ? command[i] : env[i - argc];
+		size_t n = strlen(s);
+
+		if (n > SENTRY_EXEC_MAX_STRLEN) {
+			snprintf(err, errlen,
+				 "%s %zu is %zu bytes long; the sandbox "
+				 "accepts at most %u",
+				 i < argc ? "argument" : "environment variable",
+				 i < argc ? i : i - argc, n,
+				 SENTRY_EXEC_MAX_STRLEN);
+			free(buf);
+			return -E2BIG;
+		}
+		buf_append_u32(&buf, &len, n);
+		buf_append(&buf, &len, s, n);
+	}
+	if (len > SENTRY_EXEC_MAX_SIZE) {
+		snprintf(err, errlen,
+			 "the command and environment take %zu bytes; the "
+			 "sandbox accepts at most %u",
+			 len, SENTRY_EXEC_MAX_SIZE);
+		free(buf);
+		return -E2BIG;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+int create_exec_memfd(char *const *command, char *const *env, char *err,
+		      size_t errlen)
+{
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
+	int fd, r;
+
+	r = encode_exec_config(command, env, &buf, &len, err, errlen);
+	if (r < 0)
+		return r;
+	fd = memfd_create("moat-exec", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		r = neg_errno();
+		snprintf(err, errlen,
+			 "cannot create the memfd that passes the command to "
+			 "the sandbox: %s",
+			 strerror(-r));
+		return r;
+	}
+	r = write_all(fd, buf, len);
+	/* The sentry reads a file that can no longer change. */
+	if (r == 0 &&
+	    fcntl(fd, F_ADD_SEALS,
+		  F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0)
+		r = neg_errno();
+	if (r < 0) {
+		snprintf(err, errlen,
+			 "cannot write the command to the sandbox's memfd: %s",
+			 strerror(-r));
+		close(fd);
+		return r;
+	}
+	return fd;
 }
 
 char **build_child_env(void)

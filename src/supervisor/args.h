@@ -12,6 +12,7 @@ struct child_fds {
 	int sentry_sock; /* the sentry's end */
 	int log;	 /* --debug-log */
 	int strace;	 /* --strace output */
+	int exec;	 /* memfd from create_exec_memfd() */
 };
 
 /* Return the guest environment: base (the caller's environment) with
@@ -25,11 +26,22 @@ char **build_gofer_argv(const struct cli_options *opts,
 			const struct child_fds *fds);
 
 /* moat __sentry --gofer-fd N [--log-fd N] [--strace-fd N] --cwd DIR
- *     [--env K=V ...] --mount /:0:overlay [--mount GUEST:INDEX:ro|rw ...]
- *     [--test-hook NAME] -- CMD [ARGS...] */
+ *     --exec-fd N --mount /:0:overlay [--mount GUEST:INDEX:ro|rw ...]
+ *     [--test-hook NAME]
+ * The command and the environment go in the exec memfd instead. */
 char **build_sentry_argv(const struct cli_options *opts,
-			 const struct child_fds *fds, const char *cwd,
-			 char *const *guest_env);
+			 const struct child_fds *fds, const char *cwd);
+
+/* Encode command and env in the sentry's exec file format
+ * (src/sentry/config.h) into *out (malloc'd). Fails with -E2BIG and a
+ * message in err when a limit of that format is exceeded. */
+int encode_exec_config(char *const *command, char *const *env, char **out,
+		       size_t *outlen, char *err, size_t errlen);
+
+/* Return a sealed close-on-exec memfd holding encode_exec_config()'s
+ * output, or a negative errno with a message in err. */
+int create_exec_memfd(char *const *command, char *const *env, char *err,
+		      size_t errlen);
 
 /* Return the host environment of the sentry and the gofer: empty, so no
  * host variable (LD_PRELOAD...) reaches them, except ASAN_OPTIONS with

@@ -27,7 +27,7 @@ struct child_spec {
 	const char *comm; /* process name set with PR_SET_NAME */
 	char **argv;
 	char **envp;
-	int keep_fds[3];      /* FDs >= 3 the child keeps; -1: unused */
+	int keep_fds[4];      /* FDs >= 3 the child keeps; -1: unused */
 	int exe_fd;	      /* O_PATH FD of our own binary */
 	int parent_pidfd;     /* pidfd of the supervisor, or -1 */
 	int devnull;	      /* replaces stdin and stdout, or -1 */
@@ -42,6 +42,7 @@ struct launch_state {
 	int devnull;
 	int parent_pidfd;
 	int sock[2]; /* [0]: the gofer's end, [1]: the sentry's end */
+	int exec_fd; /* memfd with the guest's command and environment */
 	char hostname[HOST_NAME_MAX + 1];
 	char domainname[HOST_NAME_MAX + 1];
 	char **child_env;
@@ -112,25 +113,15 @@ static int start_child(const struct child_spec *c, unsigned long flags,
 	return 0;
 }
 
-/* Log a child's command line without the values of --env, which may
- * hold secrets. */
 static void log_argv(const char *role, char **argv)
 {
 	char buf[900];
 	size_t n = 0;
-	int nenv = 0;
 
 	buf[0] = '\0';
-	for (char **a = argv; *a && n < sizeof(buf); a++) {
-		if (strcmp(*a, "--env") == 0 && a[1]) {
-			nenv++;
-			a++;
-			continue;
-		}
+	for (char **a = argv; *a && n < sizeof(buf); a++)
 		n += snprintf(buf + n, sizeof(buf) - n, " %s", *a);
-	}
-	log_debug("%s command line (%d --env options omitted):%s", role, nenv,
-		  buf);
+	log_debug("%s command line:%s", role, buf);
 }
 
 static int open_resources(struct launch_state *st, char *err, size_t errlen)
@@ -169,8 +160,8 @@ static int open_resources(struct launch_state *st, char *err, size_t errlen)
 
 static void launch_state_close(struct launch_state *st)
 {
-	int *fds[] = {&st->exe_fd, &st->devnull, &st->parent_pidfd,
-		      &st->sock[0], &st->sock[1]};
+	int *fds[] = {&st->exe_fd,  &st->devnull, &st->parent_pidfd,
+		      &st->sock[0], &st->sock[1], &st->exec_fd};
 
 	for (size_t i = 0; i < ARRAY_SIZE(fds); i++)
 		close_fdp(fds[i]);
@@ -180,9 +171,9 @@ static void launch_state_close(struct launch_state *st)
 	strv_free(st->sentry_argv);
 }
 
-static void build_command_lines(struct launch_state *st,
-				const struct cli_options *opts, int log_fd,
-				int strace_fd)
+static int build_command_lines(struct launch_state *st,
+			       const struct cli_options *opts, int log_fd,
+			       int strace_fd, char *err, size_t errlen)
 {
 	struct child_fds fds = {
 	    .gofer_sock = st->sock[0],
@@ -190,6 +181,7 @@ static void build_command_lines(struct launch_state *st,
 	    .log = log_fd,
 	    .strace = strace_fd,
 	};
+	int r;
 	_cleanup_free_ char *cwd = NULL;
 
 	if (opts->cwd) {
@@ -207,11 +199,17 @@ static void build_command_lines(struct launch_state *st,
 		}
 	}
 	st->guest_env = build_guest_env(environ, opts->env, opts->nenv);
+	r = create_exec_memfd(opts->command, st->guest_env, err, errlen);
+	if (r < 0)
+		return r;
+	st->exec_fd = r;
+	fds.exec = st->exec_fd;
 	st->child_env = build_child_env();
 	st->gofer_argv = build_gofer_argv(opts, &fds);
-	st->sentry_argv = build_sentry_argv(opts, &fds, cwd, st->guest_env);
+	st->sentry_argv = build_sentry_argv(opts, &fds, cwd);
 	log_argv("gofer", st->gofer_argv);
 	log_argv("sentry", st->sentry_argv);
+	return 0;
 }
 
 int sandbox_start(const struct cli_options *opts, int log_fd, int strace_fd,
@@ -222,6 +220,7 @@ int sandbox_start(const struct cli_options *opts, int log_fd, int strace_fd,
 	    .devnull = -1,
 	    .parent_pidfd = -1,
 	    .sock = {-1, -1},
+	    .exec_fd = -1,
 	};
 	struct child_spec gofer = {
 	    .role = "gofer",
@@ -240,7 +239,9 @@ int sandbox_start(const struct cli_options *opts, int log_fd, int strace_fd,
 	r = open_resources(&st, err, errlen);
 	if (r < 0)
 		goto out_close;
-	build_command_lines(&st, opts, log_fd, strace_fd);
+	r = build_command_lines(&st, opts, log_fd, strace_fd, err, errlen);
+	if (r < 0)
+		goto out_close;
 
 	gofer.argv = st.gofer_argv;
 	gofer.envp = st.child_env;
@@ -250,6 +251,7 @@ int sandbox_start(const struct cli_options *opts, int log_fd, int strace_fd,
 	gofer.keep_fds[0] = st.sock[0];
 	gofer.keep_fds[1] = log_fd;
 	gofer.keep_fds[2] = -1;
+	gofer.keep_fds[3] = -1;
 	r = start_child(&gofer, GOFER_CLONE_FLAGS, &sb->gofer_pid);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot start the gofer: clone: %s",
@@ -267,6 +269,7 @@ int sandbox_start(const struct cli_options *opts, int log_fd, int strace_fd,
 	sentry.keep_fds[0] = st.sock[1];
 	sentry.keep_fds[1] = log_fd;
 	sentry.keep_fds[2] = strace_fd;
+	sentry.keep_fds[3] = st.exec_fd;
 	r = start_child(&sentry, SENTRY_CLONE_FLAGS, &sb->sentry_pid);
 	if (r < 0) {
 		snprintf(err, errlen, "cannot start the sentry: clone: %s",
