@@ -38,6 +38,14 @@ static const struct option_spec run_options[] = {
 
 #define SEE_HELP "run 'moat run --help' for the list of options"
 
+#define EXIT_STATUS_HELP                                                       \
+	"Exit status:\n"                                                       \
+	"  N         the guest's first process exited with status N\n"         \
+	"  128+N     the guest's first process was killed by signal N\n"       \
+	"  125       moat itself failed: an invalid option or a setup error\n" \
+	"  126       CMD was found but could not be executed\n"                \
+	"  127       CMD was not found\n"
+
 void cli_print_help(FILE *out)
 {
 	fprintf(out,
@@ -49,8 +57,7 @@ void cli_print_help(FILE *out)
 		"\n"
 		"Commands:\n"
 		"  run       run CMD in a new sandbox ('moat run --help')\n"
-		"\n"
-		"Exit status: the command's, or 125 when moat itself fails.\n");
+		"\n" EXIT_STATUS_HELP);
 }
 
 void cli_print_run_help(FILE *out)
@@ -66,10 +73,12 @@ void cli_print_run_help(FILE *out)
 	    "  --rootfs DIR           host directory used as the guest's\n"
 	    "                         root file system, read-only with an\n"
 	    "                         in-memory writable layer (default: /)\n"
-	    "  --volume HOST:GUEST[:ro]\n"
-	    "                         make host directory or file HOST\n"
-	    "                         visible at absolute guest path GUEST,\n"
-	    "                         writable unless ':ro' (repeatable)\n"
+	    "  --volume HOST:GUEST[:ro|:rw]\n"
+	    "                         make host directory or regular file\n"
+	    "                         HOST visible at absolute guest path\n"
+	    "                         GUEST; ':rw' (the default) lets the\n"
+	    "                         guest change it, ':ro' makes writes\n"
+	    "                         fail with EROFS (repeatable)\n"
 	    "  --cwd DIR              guest working directory\n"
 	    "                         (default: the caller's)\n"
 	    "  --env NAME=VALUE       set NAME in the guest environment\n"
@@ -81,8 +90,7 @@ void cli_print_run_help(FILE *out)
 	    "  --debug-log FILE       append debug logs of all moat\n"
 	    "                         processes to FILE\n"
 	    "  -h, --help             show this help\n"
-	    "\n"
-	    "Exit status: the command's, or 125 when moat itself fails.\n");
+	    "\n" EXIT_STATUS_HELP);
 }
 
 int parse_env_assignment(const char *spec, char *err, size_t errlen)
@@ -266,7 +274,9 @@ static int parse_run(int argc, char **argv, int i, struct cli_options *opts,
 
 	if (i >= argc) {
 		snprintf(err, errlen,
-			 "missing command after --; usage: " MOAT_USAGE);
+			 "missing command%s; usage: " MOAT_USAGE
+			 " (see 'moat run --help')",
+			 strcmp(argv[argc - 1], "--") == 0 ? " after --" : "");
 		return -EINVAL;
 	}
 	opts->command = argv + i;

@@ -115,9 +115,9 @@ static void test_errors(void)
 	} cases[] = {
 	    {{"moat", NULL}, "missing command"},
 	    {{"moat", "start", NULL}, "unknown command 'start'"},
-	    {{"moat", "run", NULL}, "missing command after --"},
+	    {{"moat", "run", NULL}, "missing command; usage: moat run"},
 	    {{"moat", "run", "--", NULL}, "missing command after --"},
-	    {{"moat", "run", "--strace", NULL}, "missing command after --"},
+	    {{"moat", "run", "--strace", NULL}, "missing command; usage"},
 	    {{"moat", "run", "--foo", "--", "ls", NULL},
 	     "unknown option '--foo'"},
 	    {{"moat", "run", "--foo=1", "--", "ls", NULL},
@@ -196,7 +196,6 @@ static void test_child_argv(void)
 	    {.host = "/srv/out", .guest = "/out", .readonly = false},
 	};
 	char *command[] = {"sh", "-c", "echo hi", NULL};
-	char *env[] = {"A=1", "B=2", NULL};
 	struct cli_options o = {
 	    .rootfs = "/rootfs",
 	    .volumes = volumes,
@@ -204,26 +203,28 @@ static void test_child_argv(void)
 	    .test_hook = "sentry-openat",
 	    .command = command,
 	};
-	struct child_fds fds = {
-	    .gofer_sock = 5, .sentry_sock = 6, .log = 3, .strace = -1};
+	struct child_fds fds = {.gofer_sock = 5,
+				.sentry_sock = 6,
+				.log = 3,
+				.strace = -1,
+				.exec = 7};
 	const char *gofer[] = {
 	    "moat",    "__gofer",     "--sock-fd",  "5",       "--log-fd",
 	    "3",       "--mount",     "/rootfs:ro", "--mount", "/srv/data:ro",
 	    "--mount", "/srv/out:rw", NULL};
-	const char *sentry[] = {
-	    "moat",	"__sentry",    "--gofer-fd",  "6",
-	    "--log-fd", "3",	       "--cwd",	      "/w",
-	    "--env",	"A=1",	       "--env",	      "B=2",
-	    "--mount",	"/:0:overlay", "--mount",     "/data:1:ro",
-	    "--mount",	"/out:2:rw",   "--test-hook", "sentry-openat",
-	    "--",	"sh",	       "-c",	      "echo hi",
-	    NULL};
+	const char *sentry[] = {"moat",	     "__sentry",    "--gofer-fd",
+				"6",	     "--log-fd",    "3",
+				"--cwd",     "/w",	    "--exec-fd",
+				"7",	     "--mount",	    "/:0:overlay",
+				"--mount",   "/data:1:ro",  "--mount",
+				"/out:2:rw", "--test-hook", "sentry-openat",
+				NULL};
 	char **argv;
 
 	argv = build_gofer_argv(&o, &fds);
 	CHECK(argv_equal(argv, gofer), "gofer argv differs");
 	strv_free(argv);
-	argv = build_sentry_argv(&o, &fds, "/w", env);
+	argv = build_sentry_argv(&o, &fds, "/w");
 	CHECK(argv_equal(argv, sentry), "sentry argv differs");
 	strv_free(argv);
 }
