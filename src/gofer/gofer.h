@@ -14,8 +14,10 @@
 #define GOFER_MAX_FIDS (1u << 20)
 
 struct gofer_mount {
-	int root_fd; /* O_PATH|O_DIRECTORY FD of the mount's root */
+	int root_fd; /* O_PATH FD of the mount's root (a directory or a
+		      * regular file), or -1 if its setup failed */
 	bool readonly;
+	int error; /* errno of the failed setup, returned by attach */
 };
 
 /* A node the sentry holds a fid for. fd is an O_PATH|O_NOFOLLOW FD, so it

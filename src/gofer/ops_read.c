@@ -22,6 +22,9 @@ int gofer_op_attach(const struct gofer_server *s, const struct gofer_request *q,
 
 	if (q->index >= s->nmounts)
 		return -ENOENT;
+	if (s->mounts[q->index].root_fd < 0)
+		return -(s->mounts[q->index].error ? s->mounts[q->index].error
+						   : EIO);
 	fd = fcntl(s->mounts[q->index].root_fd, F_DUPFD_CLOEXEC, 0);
 	if (fd < 0)
 		return neg_errno();

@@ -1,5 +1,5 @@
-# --volume HOST:GUEST shares a host directory read-write, and :ro makes it
-# read-only (EROFS) inside the guest.
+# --volume HOST:GUEST shares a host directory or regular file read-write,
+# and :ro makes it read-only (EROFS) inside the guest.
 . tests/lib/common.sh
 require_moat_runs
 
@@ -40,4 +40,36 @@ mkdir EROFS"
 [[ $out == "$expected" ]] || fail "read-only volume: got '$out'"
 [[ ! -e $host/new.txt && ! -e $host/d && $(cat "$host/ro.txt") == keep ]] ||
 	fail "the host directory changed through a read-only volume"
+
+# A single file, on a file that exists in the rootfs and on a new path.
+file=$TEST_TMP/file.txt
+echo "file from host" >"$file"
+out=$(timeout 30 "$MOAT" run --volume "$file:/etc/hostname" \
+	--volume "$file:/mnt/moat-new-dir/copy.txt:ro" -- /bin/sh -c '
+		cat /etc/hostname
+		[ -f /etc/hostname ] && echo "is a file"
+		cat /mnt/moat-new-dir/copy.txt
+		echo "appended" >>/etc/hostname
+		(echo x >/mnt/moat-new-dir/copy.txt) 2>/dev/null || echo "ro write failed"
+		rm /etc/hostname 2>/dev/null || echo "rm failed"
+	' </dev/null 2>&1) || fail "file volume run failed: $out"
+expected="file from host
+is a file
+file from host
+ro write failed
+rm failed"
+[[ $out == "$expected" ]] || fail "file volume: got '$out'"
+[[ $(cat "$file") == "file from host
+appended" ]] || fail "a write to a read-write file volume did not reach the host: '$(cat "$file")'"
+
+# A file cannot be mounted on a directory, nor a directory on a file.
+rc=0
+err=$(timeout 30 "$MOAT" run --volume "$file:/etc" -- /bin/true </dev/null 2>&1) || rc=$?
+[[ $rc == 125 ]] || fail "a file volume on /etc: exit $rc, expected 125"
+[[ $err == *"file mount point /etc"* ]] || fail "a file volume on /etc: message '$err'"
+rc=0
+err=$(timeout 30 "$MOAT" run --volume "$host:/etc/hostname" -- /bin/true </dev/null 2>&1) || rc=$?
+[[ $rc == 125 ]] || fail "a directory volume on /etc/hostname: exit $rc, expected 125"
+[[ $err == *"directory mount point /etc/hostname"* ]] ||
+	fail "a directory volume on /etc/hostname: message '$err'"
 finish

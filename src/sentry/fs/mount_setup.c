@@ -79,15 +79,83 @@ static int mkdir_p(const struct path *root, const char *path, struct path *out)
 	return 0;
 }
 
+/* Find or create (as root, mode 0644) the regular file name in the
+ * directory dir, crossing mounts; *out is the file. A file mount point,
+ * as Linux requires for a mount whose root is a file. */
+static int mkfile_at(const struct path *dir, const char *name, struct path *out)
+{
+	struct dentry *d;
+	int err;
+
+	pthread_mutex_lock(&namespace_lock);
+	err = lookup_one_locked(NULL, dir->dentry, name, strlen(name), &d);
+	if (err == 0 && d_is_negative(d)) {
+		struct inode *parent = dir->dentry->d_inode;
+		struct inode_create ic = {.mode = S_IFREG | 0644};
+
+		err = parent->i_op->create
+			  ? parent->i_op->create(parent, d, &ic)
+			  : -EACCES;
+		if (err == 0 && (d->d_flags & DCACHE_UNHASHED))
+			d_add(d);
+		if (err < 0)
+			dput(d);
+	}
+	pthread_mutex_unlock(&namespace_lock);
+	if (err < 0)
+		return err;
+
+	struct path p = {mntget(dir->mnt), d};
+	follow_mounts(&p);
+	if (S_ISDIR(p.dentry->d_inode->mode)) {
+		path_put(&p);
+		return -EISDIR;
+	}
+	*out = p;
+	return 0;
+}
+
+/* Find or create the mount point for a file system whose root is a
+ * regular file: its parent directories, then the file itself. */
+static int make_file_mount_point(const struct path *root, const char *where,
+				 struct path *out)
+{
+	_cleanup_free_ char *parent = xstrdup(where);
+	char *slash = strrchr(parent, '/');
+	const char *name = slash ? slash + 1 : "";
+	struct path dir;
+	int err;
+
+	if (!slash || *name == '\0' || strlen(name) > NAME_MAX ||
+	    strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		return -EINVAL;
+	*slash = '\0';
+	err = mkdir_p(root, parent, &dir);
+	if (err < 0)
+		return err;
+	err = mkfile_at(&dir, name, out);
+	path_put(&dir);
+	return err;
+}
+
+/* Mount sb at where, creating the mount point: a directory, or a regular
+ * file when the root of sb is not a directory. As on Linux, the mount
+ * point must have the same kind as that root. */
 static int mount_at(const struct path *root, const char *where,
 		    struct super_block *sb, unsigned flags)
 {
+	bool dir = S_ISDIR(sb->s_root->d_inode->mode);
 	struct path mp;
-	int err = mkdir_p(root, where, &mp);
+	int err = dir ? mkdir_p(root, where, &mp)
+		      : make_file_mount_point(root, where, &mp);
 
 	if (err < 0) {
-		log_error("vfs: cannot create mount point %s: %s", where,
-			  strerror(-err));
+		log_error("vfs: cannot create the %s mount point %s: %s%s",
+			  dir ? "directory" : "file", where, strerror(-err),
+			  err == -ENOTDIR || err == -EISDIR
+			      ? " (a file can only be mounted on a file, a "
+				"directory on a directory)"
+			      : "");
 		return err;
 	}
 	vfs_mount(mp.mnt, mp.dentry, sb, flags);
