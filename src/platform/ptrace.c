@@ -91,6 +91,8 @@ static _Noreturn void stub_child_init(int sock)
 	void *code;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	/* Operators see guest processes as moat-stub in ps. */
+	prctl(PR_SET_NAME, "moat-stub");
 	/* glibc registered an rseq area in this thread's TLS, which is about
 	 * to be unmapped; the kernel would then kill the stub with SIGSEGV
 	 * on its next return to user mode. */
