@@ -5,6 +5,7 @@
 
 #include "common/util.h"
 #include "sentry/fdtable.h"
+#include "sentry/fs/memfd.h"
 #include "sentry/io.h"
 #include "sentry/io/io_internal.h"
 #include "sentry/syscall.h"
@@ -102,8 +103,7 @@ static long do_fcntl(struct task *t, int fd, struct file *f, int cmd,
 	}
 	case F_ADD_SEALS:
 	case F_GET_SEALS:
-		/* Only memfds can be sealed. */
-		return -EINVAL;
+		return memfd_fcntl_seals(f, cmd, arg);
 	default:
 		return -EINVAL;
 	}
