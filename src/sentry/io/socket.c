@@ -1,10 +1,11 @@
-/* socketpair(2) and data transfer on its sockets: sendto, recvfrom,
+/* socketpair(2) and data transfer on unix sockets: sendto, recvfrom,
  * sendmsg, recvmsg, and read/write.
  *
  * Each pair is a host AF_UNIX socketpair owned by the sentry with
  * O_NONBLOCK on the host side; operations that would block wait in
- * task_poll_host. Only connected, unnamed sockets exist, so no address
- * is ever passed to the host.
+ * task_poll_host. Sockets made with socket(2) are host socketpair ends
+ * too (see unix_socket.h), so no address is ever passed to the host:
+ * datagrams to a named socket go through unix_dgram.c.
  *
  * Files passed with SCM_RIGHTS stay in the sentry: the host message only
  * carries a marker that names them (see scm_rights.h).
@@ -24,6 +25,7 @@
 #include "sentry/io/io_internal.h"
 #include "sentry/io/scm_rights.h"
 #include "sentry/io/socket.h"
+#include "sentry/io/unix_socket.h"
 #include "sentry/mm.h"
 #include "sentry/syscall.h"
 #include "sentry/wait.h"
@@ -48,13 +50,14 @@ static bool sock_is_stream(struct file *f)
 	return file_sock(f)->type == SOCK_STREAM;
 }
 
-/* Send on a host socket, with marker attached as a host SCM_RIGHTS
- * message unless it is -1. */
-static ssize_t host_send(int fd, const void *buf, size_t len, int flags,
-			 int marker)
+/* Send hdr and buf on a host socket, with marker attached as a host
+ * SCM_RIGHTS message unless it is -1. */
+static ssize_t host_send(int fd, const void *hdr, size_t hdrlen,
+			 const void *buf, size_t len, int flags, int marker)
 {
-	struct iovec iov = {(void *)buf, len};
-	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct iovec iov[2] = {{(void *)hdr, hdrlen}, {(void *)buf, len}};
+	struct msghdr mh = {.msg_iov = hdrlen ? iov : iov + 1,
+			    .msg_iovlen = hdrlen ? 2 : 1};
 	char control[CMSG_SPACE(sizeof(int))] = {0};
 
 	if (marker >= 0) {
@@ -69,13 +72,11 @@ static ssize_t host_send(int fd, const void *buf, size_t len, int flags,
 	return sendmsg(fd, &mh, flags);
 }
 
-/* Send buf as one message (datagram sockets) or all of it (stream
- * sockets, unless non-blocking or interrupted). batch (may be NULL) is
- * sent with the first bytes and is consumed either way. */
-static long sock_send(struct task *t, struct file *f, const void *buf,
-		      size_t len, int flags, struct scm_batch *batch)
+long sock_send_to(struct task *t, struct file *f, int host_fd,
+		  struct scm_pair *pair, int dest_end, const void *hdr,
+		  size_t hdrlen, const void *buf, size_t len, int flags,
+		  struct scm_batch *batch)
 {
-	struct sock_info *si = file_sock(f);
 	bool nonblock = file_nonblock(f) || (flags & MSG_DONTWAIT);
 	int host_flags =
 	    (flags & SEND_HOST_FLAGS) | MSG_DONTWAIT | MSG_NOSIGNAL;
@@ -83,19 +84,19 @@ static long sock_send(struct task *t, struct file *f, const void *buf,
 	int marker = -1;
 	long ret;
 
-	/* NOTE: only socketpair ends have a pair to carry files. */
-	if (batch && !si->pair) {
+	if (batch && !pair) {
 		scm_batch_free(batch);
 		return -EOPNOTSUPP;
 	}
 	if (batch) {
-		marker = scm_batch_post(batch, si->pair, 1 - si->end);
+		marker = scm_batch_post(batch, pair, dest_end);
 		if (marker < -1)
 			return marker;
 	}
 	for (;;) {
-		ssize_t n = host_send(f->host_fd, (const char *)buf + done,
-				      len - done, host_flags, marker);
+		ssize_t n =
+		    host_send(host_fd, hdr, hdrlen, (const char *)buf + done,
+			      len - done, host_flags, marker);
 
 		if (n >= 0) {
 			/* A stream socket queues the marker only with at
@@ -126,7 +127,7 @@ static long sock_send(struct task *t, struct file *f, const void *buf,
 			ret = done ? (long)done : -EAGAIN;
 			break;
 		}
-		int r = host_wait_fd(t, f->host_fd, POLLOUT);
+		int r = host_wait_fd(t, host_fd, POLLOUT);
 		if (r < 0) {
 			ret = done ? (long)done : r;
 			break;
@@ -137,6 +138,36 @@ static long sock_send(struct task *t, struct file *f, const void *buf,
 		scm_batch_cancel(batch);
 	}
 	return ret;
+}
+
+/* Send buf from f to dest (destlen bytes of a guest sockaddr, or NULL)
+ * or to the connected peer: as one message (datagram and seqpacket
+ * sockets) or all of it (stream sockets, unless non-blocking or
+ * interrupted). batch (may be NULL) is sent with the first bytes and is
+ * consumed either way. */
+static long sock_send(struct task *t, struct file *f, const void *dest,
+		      socklen_t destlen, const void *buf, size_t len, int flags,
+		      struct scm_batch *batch)
+{
+	struct sock_info *si = file_sock(f);
+	long err = 0;
+
+	if (si->type == SOCK_DGRAM && (si->usock || dest))
+		return unix_dgram_send(t, f, dest, destlen, buf, len, flags,
+				       batch);
+	if (si->usock)
+		err = unix_send_check(si->usock);
+	/* Linux ignores a seqpacket socket's destination. */
+	if (dest && si->type == SOCK_STREAM)
+		err = err ? -EOPNOTSUPP : -EISCONN;
+	if (err < 0) {
+		if (err == -EPIPE && !(flags & MSG_NOSIGNAL))
+			send_signal_to_task(t, SIGPIPE, SI_USER);
+		scm_batch_free(batch);
+		return err;
+	}
+	return sock_send_to(t, f, f->host_fd, si->pair, 1 - si->end, NULL, 0,
+			    buf, len, flags, batch);
 }
 
 /* Collect the batches named by the markers in a host message's control
@@ -162,22 +193,43 @@ static void sock_take_markers(struct msghdr *mh, bool peek,
 	}
 }
 
+/* The sender's name of what a stream or seqpacket socket receives: its
+ * peer's. */
+static void sock_peer_addr(struct sock_info *si, struct unix_addr *from)
+{
+	if (!si->usock)
+		return;
+	pthread_mutex_lock(&unix_lock);
+	*from = si->usock->peer_addr;
+	pthread_mutex_unlock(&unix_lock);
+}
+
 /* Receive once into buf; *msg_flags gets the host's MSG_TRUNC etc.
- * *batch gets the files the message carries (NULL if none). */
+ * *batch gets the files the message carries (NULL if none), and *from
+ * (if not NULL) the sender's name. */
 static long sock_recv_once(struct task *t, struct file *f, void *buf,
 			   size_t len, int flags, int *msg_flags,
-			   struct scm_batch **batch)
+			   struct scm_batch **batch, struct unix_addr *from)
 {
+	struct sock_info *si = file_sock(f);
 	bool nonblock = file_nonblock(f) || (flags & MSG_DONTWAIT);
 	int host_flags =
 	    (flags & RECV_HOST_FLAGS) | MSG_DONTWAIT | MSG_CMSG_CLOEXEC;
+	/* A socket(2) datagram socket's host datagrams carry a header. */
+	bool has_hdr = si->usock && si->type == SOCK_DGRAM;
+	struct unix_dgram_hdr hdr;
 
 	*batch = NULL;
+	if (si->usock && !has_hdr) {
+		long err = unix_recv_check(si->usock);
+		if (err < 0)
+			return err;
+	}
 	for (;;) {
 		char control[RECV_HOST_CONTROL];
-		struct iovec iov = {buf, len};
-		struct msghdr mh = {.msg_iov = &iov,
-				    .msg_iovlen = 1,
+		struct iovec iov[2] = {{&hdr, sizeof(hdr)}, {buf, len}};
+		struct msghdr mh = {.msg_iov = has_hdr ? iov : iov + 1,
+				    .msg_iovlen = has_hdr ? 2 : 1,
 				    .msg_control = control,
 				    .msg_controllen = sizeof(control)};
 		ssize_t n = recvmsg(f->host_fd, &mh, host_flags);
@@ -187,6 +239,15 @@ static long sock_recv_once(struct task *t, struct file *f, void *buf,
 			/* The host's MSG_CTRUNC concerns the markers, not
 			 * the guest's control buffer. */
 			*msg_flags = mh.msg_flags & ~MSG_CTRUNC;
+			if (has_hdr && (size_t)n >= sizeof(hdr)) {
+				n -= sizeof(hdr);
+				if (from)
+					*from = hdr.from;
+			} else if (has_hdr) {
+				n = 0;
+			} else if (from) {
+				sock_peer_addr(si, from);
+			}
 			return n;
 		}
 		if (errno == EINTR)
@@ -204,9 +265,11 @@ static long sock_recv_once(struct task *t, struct file *f, void *buf,
 /* Receive into a guest buffer list. Stream sockets read in chunks and,
  * with MSG_WAITALL, keep going until the list is full, EOF, a signal or
  * a message with files, where Linux stops too. The files go to *batch
- * if it is not NULL, else they are dropped. */
+ * if it is not NULL, else they are dropped. *from gets the sender's
+ * name (len 0: unnamed). */
 static long sock_recv_iter(struct task *t, struct file *f, struct user_iter *it,
-			   int flags, int *msg_flags, struct scm_batch **batch)
+			   int flags, int *msg_flags, struct scm_batch **batch,
+			   struct unix_addr *from)
 {
 	bool stream = sock_is_stream(f);
 	size_t bounce_size = MIN(it->count, stream ? IO_CHUNK : SOCK_DGRAM_MAX);
@@ -216,10 +279,11 @@ static long sock_recv_iter(struct task *t, struct file *f, struct user_iter *it,
 	long ret;
 
 	*msg_flags = 0;
+	from->len = 0;
 	do {
 		size_t want = MIN(it->count, bounce_size);
 		long n = sock_recv_once(t, f, bounce, want, flags, msg_flags,
-					&files);
+					&files, from);
 
 		if (n < 0) {
 			ret = done ? (long)done : n;
@@ -248,10 +312,11 @@ out:
 	return ret;
 }
 
-/* Send a guest buffer list: in chunks for stream sockets, as one
- * message otherwise. */
+/* Send a guest buffer list to dest (see sock_send): in chunks for
+ * stream sockets, as one message otherwise. */
 static long sock_send_iter(struct task *t, struct file *f, struct user_iter *it,
-			   int flags, struct scm_batch *batch)
+			   const void *dest, socklen_t destlen, int flags,
+			   struct scm_batch *batch)
 {
 	bool stream = sock_is_stream(f);
 	size_t chunk = stream ? IO_CHUNK : it->count;
@@ -271,7 +336,8 @@ static long sock_send_iter(struct task *t, struct file *f, struct user_iter *it,
 			scm_batch_free(batch);
 			return done ? (long)done : -EFAULT;
 		}
-		long n = sock_send(t, f, bounce, copied, flags, batch);
+		long n = sock_send(t, f, dest, destlen, bounce, copied, flags,
+				   batch);
 		batch = NULL;
 		if (n < 0)
 			return done ? (long)done : n;
@@ -287,7 +353,7 @@ static long sock_read(struct task *t, struct file *f, void *buf, size_t len,
 {
 	struct scm_batch *batch;
 	int msg_flags;
-	long ret = sock_recv_once(t, f, buf, len, 0, &msg_flags, &batch);
+	long ret = sock_recv_once(t, f, buf, len, 0, &msg_flags, &batch, NULL);
 
 	scm_batch_free(batch);
 	return ret;
@@ -296,7 +362,7 @@ static long sock_read(struct task *t, struct file *f, void *buf, size_t len,
 static long sock_write(struct task *t, struct file *f, const void *buf,
 		       size_t len, int64_t *pos)
 {
-	return sock_send(t, f, buf, len, 0, NULL);
+	return sock_send(t, f, NULL, 0, buf, len, 0, NULL);
 }
 
 static long sock_ioctl(struct task *t, struct file *f, unsigned cmd,
@@ -308,12 +374,20 @@ static long sock_ioctl(struct task *t, struct file *f, unsigned cmd,
 		return -ENOTTY;
 	if (ioctl(f->host_fd, cmd, &value) < 0)
 		return neg_errno();
+	/* The size of the next datagram, without its header. */
+	if (cmd == FIONREAD && file_sock(f)->usock &&
+	    file_sock(f)->type == SOCK_DGRAM &&
+	    value >= (int)sizeof(struct unix_dgram_hdr))
+		value -= sizeof(struct unix_dgram_hdr);
 	return copy_to_user(t, arg, &value, sizeof(value));
 }
 
 static int sock_host_poll_fd(struct file *f)
 {
-	return f->host_fd;
+	struct sock_info *si = f->private_data;
+	int fd = si->usock ? unix_poll_fd(si->usock) : -1;
+
+	return fd >= 0 ? fd : f->host_fd;
 }
 
 static int sock_stat(struct file *f, struct stat *st)
@@ -326,6 +400,8 @@ static void sock_release(struct file *f)
 	struct sock_info *si = f->private_data;
 
 	scm_pair_close_end(si->pair, si->end);
+	if (si->usock)
+		unix_sock_release(si->usock);
 	pthread_mutex_destroy(&si->lock);
 	free(si);
 }
@@ -364,6 +440,19 @@ static struct sock_info *sock_info_create(struct task *t, int type,
 	si->peer_uid = t->cred.euid;
 	si->peer_gid = t->cred.egid;
 	return si;
+}
+
+struct file *sock_file_create(struct task *t, int type, int protocol,
+			      unsigned flags, int host_fd,
+			      struct scm_pair *pair, int end,
+			      struct unix_sock *us)
+{
+	struct sock_info *si = sock_info_create(t, type, protocol);
+
+	si->pair = pair;
+	si->end = end;
+	si->usock = us;
+	return file_alloc(&sock_fops, flags, host_fd, si);
 }
 
 /* The errno Linux returns for socketpair in a family that is not
@@ -447,52 +536,47 @@ struct file *sockfd_get(struct task *t, int fd, long *err)
 	return f;
 }
 
-/* Check a destination address on a connected pair. Stream sockets
- * reject it as Linux does. A datagram could only go to a named socket,
- * and the sandbox has none. */
-static long sock_check_dest(struct file *f, uint64_t addr)
+/* Copy a destination address of ulen bytes like Linux's
+ * move_addr_to_kernel. *len stays 0 without an address. */
+static long get_dest_addr(struct task *t, uint64_t uaddr, int64_t ulen,
+			  struct sockaddr_storage *dest, socklen_t *len)
 {
-	if (!addr)
+	*len = 0;
+	if (!uaddr || ulen == 0)
 		return 0;
-	/* NOTE: bind/connect are not implemented, so no address can name
-	 * a socket. */
-	return file_sock(f)->type == SOCK_DGRAM ? -ECONNREFUSED : -EISCONN;
+	if (ulen < 0 || ulen > (int64_t)sizeof(*dest))
+		return -EINVAL;
+	if (copy_from_user(t, dest, uaddr, ulen) < 0)
+		return -EFAULT;
+	*len = ulen;
+	return 0;
 }
 
 SYSCALL_DEFINE(SYS_sendto, sendto)
 {
+	struct sockaddr_storage dest;
+	socklen_t destlen;
 	struct user_iter it;
 	long ret;
 	struct file *f = sockfd_get(t, (int)args[0], &ret);
 
 	if (!f)
 		return ret;
-	ret = sock_check_dest(f, args[4]);
+	ret = get_dest_addr(t, args[4], (int)args[5], &dest, &destlen);
 	if (ret == 0 && !user_range_ok(args[1], args[2]))
 		ret = -EFAULT;
 	if (ret == 0) {
 		user_iter_init_single(&it, args[1], MIN(args[2], MAX_RW_COUNT));
-		ret = sock_send_iter(t, f, &it, (int)args[3], NULL);
+		ret = sock_send_iter(t, f, &it, destlen ? &dest : NULL, destlen,
+				     (int)args[3], NULL);
 	}
 	file_put(f);
 	return ret;
 }
 
-/* Report the sender's address: always unnamed, so a length of 0, after
- * the checks of Linux's move_addr_to_user. */
-static long put_unnamed_addr(struct task *t, uint64_t uaddrlen)
-{
-	int len, zero = 0;
-
-	if (copy_from_user(t, &len, uaddrlen, sizeof(len)) < 0)
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
-	return copy_to_user(t, uaddrlen, &zero, sizeof(zero));
-}
-
 SYSCALL_DEFINE(SYS_recvfrom, recvfrom)
 {
+	struct unix_addr from;
 	struct user_iter it;
 	int msg_flags;
 	long ret, err;
@@ -505,9 +589,9 @@ SYSCALL_DEFINE(SYS_recvfrom, recvfrom)
 		return -EFAULT;
 	}
 	user_iter_init_single(&it, args[1], MIN(args[2], MAX_RW_COUNT));
-	ret = sock_recv_iter(t, f, &it, (int)args[3], &msg_flags, NULL);
+	ret = sock_recv_iter(t, f, &it, (int)args[3], &msg_flags, NULL, &from);
 	if (ret >= 0 && args[4] && args[5]) {
-		err = put_unnamed_addr(t, args[5]);
+		err = unix_addr_to_user(t, &from, args[4], args[5]);
 		if (err < 0)
 			ret = err;
 	}
@@ -516,12 +600,14 @@ SYSCALL_DEFINE(SYS_recvfrom, recvfrom)
 }
 
 /* Copy a msghdr and its iovecs (Linux: more than UIO_MAXIOV segments
- * fail with EMSGSIZE). */
+ * fail with EMSGSIZE, a negative name length with EINVAL). */
 static long get_msghdr(struct task *t, uint64_t umsg, struct msghdr *mh,
 		       struct user_iter *it)
 {
 	if (copy_from_user(t, mh, umsg, sizeof(*mh)) < 0)
 		return -EFAULT;
+	if ((int)mh->msg_namelen < 0)
+		return -EINVAL;
 	if (mh->msg_iovlen > IO_IOV_MAX)
 		return -EMSGSIZE;
 	return user_iter_import(t, it, (uint64_t)mh->msg_iov, mh->msg_iovlen);
@@ -529,6 +615,8 @@ static long get_msghdr(struct task *t, uint64_t umsg, struct msghdr *mh,
 
 SYSCALL_DEFINE(SYS_sendmsg, sendmsg)
 {
+	struct sockaddr_storage dest;
+	socklen_t destlen = 0;
 	struct msghdr mh;
 	struct user_iter it;
 	struct scm_batch *batch = NULL;
@@ -540,12 +628,15 @@ SYSCALL_DEFINE(SYS_sendmsg, sendmsg)
 	ret = get_msghdr(t, args[1], &mh, &it);
 	if (ret < 0)
 		goto out_put;
-	ret = sock_check_dest(f, (uint64_t)mh.msg_name);
+	/* Linux truncates a longer name to a sockaddr_storage. */
+	ret = get_dest_addr(t, (uint64_t)mh.msg_name,
+			    MIN(mh.msg_namelen, sizeof(dest)), &dest, &destlen);
 	if (ret == 0)
 		ret = scm_parse_control(t, (uint64_t)mh.msg_control,
 					mh.msg_controllen, &batch);
 	if (ret == 0)
-		ret = sock_send_iter(t, f, &it, (int)args[2], batch);
+		ret = sock_send_iter(t, f, &it, destlen ? &dest : NULL, destlen,
+				     (int)args[2], batch);
 	user_iter_release(&it);
 out_put:
 	file_put(f);
@@ -554,6 +645,7 @@ out_put:
 
 SYSCALL_DEFINE(SYS_recvmsg, recvmsg)
 {
+	struct unix_addr from;
 	struct msghdr mh;
 	struct user_iter it;
 	struct scm_batch *batch = NULL;
@@ -567,14 +659,27 @@ SYSCALL_DEFINE(SYS_recvmsg, recvmsg)
 	ret = get_msghdr(t, args[1], &mh, &it);
 	if (ret < 0)
 		goto out_put;
-	ret = sock_recv_iter(t, f, &it, flags, &msg_flags, &batch);
+	ret = sock_recv_iter(t, f, &it, flags, &msg_flags, &batch, &from);
 	user_iter_release(&it);
 	if (ret < 0)
 		goto out_put;
 
-	/* No sender address ever comes back, and the only control data
-	 * are passed files. */
-	mh.msg_namelen = 0;
+	/* The sender's name goes to msg_name as far as it fits, and
+	 * msg_namelen gets its full length. The only control data are
+	 * passed files. */
+	if (mh.msg_name) {
+		size_t fit =
+		    MIN(MIN(mh.msg_namelen, sizeof(struct sockaddr_storage)),
+			from.len);
+
+		if (fit && copy_to_user(t, (uint64_t)mh.msg_name, &from.sun,
+					fit) < 0) {
+			ret = -EFAULT;
+			scm_batch_free(batch);
+			goto out_put;
+		}
+		mh.msg_namelen = from.len;
+	}
 	if (batch)
 		scm_batch_deliver(t, batch, &mh, flags & MSG_CMSG_CLOEXEC,
 				  &msg_flags);

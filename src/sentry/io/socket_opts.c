@@ -1,4 +1,4 @@
-/* Socket options, names and shutdown for socketpair sockets.
+/* Socket options, names and shutdown for unix sockets.
  *
  * The sentry's seccomp filter allows no host getsockopt or setsockopt,
  * so options are emulated from struct sock_info: the values Linux
@@ -15,6 +15,7 @@
 #include "common/util.h"
 #include "sentry/io/io_internal.h"
 #include "sentry/io/socket.h"
+#include "sentry/io/unix_socket.h"
 #include "sentry/mm.h"
 #include "sentry/syscall.h"
 
@@ -38,8 +39,15 @@ static long sock_get_int(struct sock_info *si, int name, int *value)
 	case SO_PROTOCOL:
 		*value = si->protocol;
 		return 0;
-	case SO_ERROR:
 	case SO_ACCEPTCONN:
+		*value = 0;
+		if (si->usock) {
+			pthread_mutex_lock(&unix_lock);
+			*value = si->usock->state == UNIX_LISTENING;
+			pthread_mutex_unlock(&unix_lock);
+		}
+		return 0;
+	case SO_ERROR:
 	case SO_KEEPALIVE:
 	case SO_REUSEADDR:
 	case SO_BROADCAST:
@@ -195,26 +203,30 @@ static long put_unnamed_sockaddr(struct task *t, uint64_t uaddr, uint64_t ulen)
 	return 0;
 }
 
-static long do_getname(struct task *t, const uint64_t *args)
+static long do_getname(struct task *t, const uint64_t *args, bool peer)
 {
 	long ret;
 	struct file *f = sockfd_get(t, (int)args[0], &ret);
 
 	if (!f)
 		return ret;
-	ret = put_unnamed_sockaddr(t, args[1], args[2]);
+	if (file_sock(f)->usock)
+		ret = unix_getname(t, file_sock(f)->usock, peer, args[1],
+				   args[2]);
+	else
+		ret = put_unnamed_sockaddr(t, args[1], args[2]);
 	file_put(f);
 	return ret;
 }
 
 SYSCALL_DEFINE(SYS_getsockname, getsockname)
 {
-	return do_getname(t, args);
+	return do_getname(t, args, false);
 }
 
 SYSCALL_DEFINE(SYS_getpeername, getpeername)
 {
-	return do_getname(t, args);
+	return do_getname(t, args, true);
 }
 
 SYSCALL_DEFINE(SYS_shutdown, shutdown)
@@ -227,6 +239,9 @@ SYSCALL_DEFINE(SYS_shutdown, shutdown)
 		return ret;
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		ret = -EINVAL;
+	else if (file_sock(f)->usock &&
+		 unix_shutdown(file_sock(f)->usock, how) == 0)
+		ret = 0;
 	else if (shutdown(f->host_fd, how) < 0)
 		ret = neg_errno();
 	file_put(f);
