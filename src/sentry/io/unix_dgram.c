@@ -6,6 +6,10 @@
  * host keeps the queue, its limit and its readiness. A host datagram is
  * a struct unix_dgram_hdr with the sender's name followed by the data,
  * which recvfrom(2) splits again (socket.c).
+ *
+ * NOTE: the host limits a pair's queue by its send buffer only, so a
+ * socket queues more datagrams than Linux's net.unix.max_dgram_qlen
+ * before a sender gets EAGAIN or blocks.
  */
 #include <errno.h>
 #include <string.h>
