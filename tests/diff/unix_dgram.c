@@ -133,7 +133,7 @@ int main(void)
 	int sent = 0;
 	while (sendto(c, "fill", 4, 0, (struct sockaddr *)&b_addr, b_len) == 4)
 		sent++;
-	/* NOTE: the count differs under moat, whose host queue holds more
+	/* NOTE: the count differs under moat, whose host queue takes more
 	 * than net.unix.max_dgram_qlen datagrams. */
 	printf("queue full: %s after some datagrams: %s\n", errno_name(errno),
 	       sent > 0 ? "yes" : "no");

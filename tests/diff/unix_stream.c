@@ -157,7 +157,7 @@ static void connect_errors(void)
 	len = make_addr(&addr, "notlistening");
 	CHECK(bind(s, (struct sockaddr *)&addr, len));
 	CHECK(connect(c, (struct sockaddr *)&addr, len));
-	/* Listening, then closed: the node stays but nobody answers. */
+	/* Listening, then closed: the node stays but no socket accepts. */
 	CHECK(listen(s, 1));
 	close(s);
 	CHECK(connect(c, (struct sockaddr *)&addr, len));

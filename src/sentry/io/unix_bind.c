@@ -234,9 +234,10 @@ static long find_path(struct task *t, const struct unix_addr *addr,
 	else
 		ret = inode_permission(t, inode, MAY_WRITE);
 	if (ret == 0) {
-		/* NOTE: a socket node of a --volume mount has no socket
-		 * unless this sandbox bound it and the inode is still
-		 * cached, so connecting to one is refused. */
+		/* NOTE: a socket node in a --volume mount is a host
+		 * socket, which the sentry cannot reach, so connecting to
+		 * it is refused. Binding there fails with EPERM, because
+		 * goferfs has no mknod. */
 		pthread_mutex_lock(&unix_lock);
 		struct unix_sock *us = inode->i_socket;
 		if (us && !us->dead) {

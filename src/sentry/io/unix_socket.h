@@ -38,8 +38,8 @@ struct scm_pair;
 struct scm_batch;
 
 /* A socket address as Linux stores it: len is 0 for an unnamed socket,
- * else the sockaddr length getsockname(2) reports. The extra byte holds
- * the NUL after a path of the full 108 bytes. */
+ * else the sockaddr length getsockname(2) reports. The extra byte
+ * contains the NUL after a path of the full 108 bytes. */
 struct unix_addr {
 	socklen_t len;
 	union {
@@ -87,9 +87,9 @@ struct unix_sock {
 	int spare_fd;		     /* host end for accept, or -1 */
 	struct scm_pair *spare_pair; /* its SCM_RIGHTS pair (end 1) */
 	struct unix_addr peer_addr;  /* the peer's name once connected */
-	bool shut_rd, shut_wr;	     /* shutdown(2) before connecting */
+	bool shut_rd, shut_wr;	     /* directions shut down by shutdown(2) */
 
-	/* Listening: pending connections, and a pipe that holds one byte
+	/* Listening: pending connections, and a pipe that contains one byte
 	 * per pending connection so the socket can be polled. */
 	int backlog;
 	int queue_len;
@@ -118,7 +118,7 @@ struct unix_sock *unix_sock_alloc(int type);
 void unix_sock_get(struct unix_sock *us);
 void unix_sock_put_locked(struct unix_sock *us);
 void unix_sock_put(struct unix_sock *us);
-/* Tear down a socket whose file is released: unbind it, refuse its
+/* Tear down a socket whose file is released: unbind it, reject its
  * pending connections and drop the file's reference. */
 void unix_sock_release(struct unix_sock *us);
 /* The host FD to poll for f instead of its own: the notification pipe
@@ -130,8 +130,8 @@ long unix_recv_check(struct unix_sock *us);
 /* The errno of a send without address on a stream or seqpacket socket
  * that is not connected, or 0. */
 long unix_send_check(struct unix_sock *us);
-/* shutdown(2) of a socket that has no connected host end. Returns 1 if
- * the host socket should be shut down as well. */
+/* Record shutdown(2) of a socket(2) socket. Returns 1 if its host end
+ * is connected and must be shut down as well, else 0. */
 long unix_shutdown(struct unix_sock *us, int how);
 
 /* ---- unix_bind.c ---- */
@@ -148,7 +148,7 @@ long unix_addr_to_user(struct task *t, const struct unix_addr *addr,
 		       uint64_t uaddr, uint64_t ulen);
 /* Find the bound socket named by addr and return a reference to it in
  * *out. Fails with ENOENT (no such path), ECONNREFUSED (not a socket or
- * nobody bound to it), EACCES or EPROTOTYPE (type differs). */
+ * no socket bound to it), EACCES or EPROTOTYPE (type differs). */
 long unix_find(struct task *t, const struct unix_addr *addr, int type,
 	       struct unix_sock **out);
 /* Remove the name of a socket (unix_lock held). */
