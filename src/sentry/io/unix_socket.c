@@ -68,8 +68,8 @@ void unix_sock_put_locked(struct unix_sock *us)
 		return;
 	if (us->dgram_wr >= 0)
 		close(us->dgram_wr);
-	/* Senders hold references, so no file can be in flight to this
-	 * socket any more. */
+	/* Files travel only to end 0, which sock_release closed, so this
+	 * puts no file while unix_lock is held. */
 	scm_pair_close_end(us->dgram_pair, 1);
 	free(us);
 }
