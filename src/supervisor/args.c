@@ -237,6 +237,10 @@ char **build_child_env(void)
 {
 	struct strv env = {0};
 
+	/* glibc reports a fatal error (a failed assertion, heap corruption)
+	 * on /dev/tty unless this is set, and opening a file would get the
+	 * confined sentry killed by seccomp before the message is written. */
+	strv_push_copy(&env, "LIBC_FATAL_STDERR_=1");
 #ifdef MOAT_ASAN
 	/* The leak checker needs files and threads that the sentry's
 	 * seccomp filter forbids. */
