@@ -122,6 +122,7 @@ void misc_task_fork(struct task *parent, struct task *child, bool new_group)
 
 void misc_task_exec(struct task *t)
 {
+	posix_timers_release(t->tg);
 	pthread_mutex_lock(&misc_lock);
 	task_misc(t)->keep_caps = false;
 	tg_misc(t->tg)->did_exec = true;
@@ -147,6 +148,7 @@ void misc_task_free(struct task *t)
 void misc_thread_group_free(struct thread_group *tg)
 {
 	itimer_release(tg);
+	posix_timers_release(tg);
 	pthread_mutex_lock(&misc_lock);
 	for (struct tg_misc **pp = tg_slot(tg->tgid); *pp; pp = &(*pp)->next) {
 		struct tg_misc *m = *pp;

@@ -49,5 +49,7 @@ struct tg_misc *tg_misc(struct thread_group *tg);
 
 /* Disarm the interval timers of tg (itimer.c). */
 void itimer_release(struct thread_group *tg);
+/* Delete the POSIX timers of tg (posix_timer.c), for execve and exit. */
+void posix_timers_release(struct thread_group *tg);
 
 #endif
