@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <string.h>
+#include <sys/syscall.h>
 
 /* The kernel's struct sigcontext for x86-64 (asm/sigcontext.h). */
 struct k_sigcontext {
@@ -208,7 +209,13 @@ static void syscall_restart(struct task *t, bool has_handler,
 		r->rax = (uint64_t)-EINTR;
 		return;
 	}
-	r->rax = r->orig_rax;
+	/* -ERESTART_RESTARTBLOCK continues through restart_syscall, which
+	 * resumes from t->restart instead of the original arguments (a
+	 * relative sleep must not start over). */
+	if (rax == -ERESTART_RESTARTBLOCK)
+		r->rax = SYS_restart_syscall;
+	else
+		r->rax = r->orig_rax;
 	r->rip -= 2; /* back to the syscall instruction */
 }
 

@@ -120,6 +120,16 @@ struct task {
 	/* Registers of the stopped application thread (owner). */
 	struct arch_regs regs;
 
+	/* How restart_syscall continues a nanosleep or relative
+	 * clock_nanosleep that a signal without a handler interrupted
+	 * (Linux's restart_block). Owner. */
+	struct restart_block {
+		bool sleep_pending; /* false: restart_syscall fails EINTR */
+		clockid_t clock;
+		int64_t deadline_ns; /* absolute, on clock */
+		uint64_t rem_addr;   /* where to store the time left, or 0 */
+	} restart;
+
 	uint64_t clear_child_tid; /* owner */
 	uint64_t set_child_tid;	  /* owner: written at first run */
 	uint64_t robust_list;	  /* owner */

@@ -2,16 +2,16 @@
  *
  * A sleep waits in task_poll_host() with no FDs until an absolute
  * CLOCK_MONOTONIC deadline, so a signal for the task ends it early. An
- * interrupted relative sleep writes the remaining time and returns
- * -EINTR. NOTE: Linux instead restarts the sleep for the remaining time
- * when the signal runs no handler (a stop and continue, for example),
- * which needs restart_syscall support from the core.
+ * interrupted relative sleep writes the remaining time. It fails with
+ * EINTR when a handler runs, and otherwise (a stop and continue, for
+ * example) continues to the same deadline through restart_syscall.
  */
 #include <errno.h>
 #include <sys/syscall.h>
 #include <time.h>
 
 #include "sentry/mm.h"
+#include "sentry/task.h"
 #include "sentry/syscall.h"
 #include "sentry/sys_misc/clock.h"
 #include "sentry/sys_misc/timespec.h"
@@ -93,9 +93,49 @@ static int check_sleep_clock(struct task *t, clockid_t clock)
 	return -EINVAL;
 }
 
-/* Sleep for req on clock (until req if absolute). On a signal, write
- * the remaining time of a relative sleep to rem_addr (if not 0) and
- * return -EINTR. */
+/* Store the time left until target_ns on clock at rem_addr (if not 0). */
+static int write_remaining(struct task *t, clockid_t clock, int64_t target_ns,
+			   uint64_t rem_addr)
+{
+	int64_t now;
+	struct timespec rem;
+
+	if (!rem_addr)
+		return 0;
+	clock_read(t, clock, &now);
+	rem = ns_to_timespec(now < target_ns ? target_ns - now : 0);
+	if (copy_to_user(t, rem_addr, &rem, sizeof(rem)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* Sleep until target_ns on clock. A signal ends a relative sleep with
+ * the time left written to rem_addr and -ERESTART_RESTARTBLOCK: the call
+ * fails with EINTR if a handler runs, and otherwise continues through
+ * restart_syscall with the deadline saved in t->restart. An absolute
+ * sleep returns -ERESTARTNOHAND and restarts with its own arguments. */
+static long sleep_until_target(struct task *t, clockid_t clock, bool absolute,
+			       int64_t target_ns, uint64_t rem_addr)
+{
+	int r = sleep_until_clock(t, clock, target_ns);
+
+	if (r != -ERESTARTSYS)
+		return r;
+	if (absolute)
+		return -ERESTARTNOHAND;
+	r = write_remaining(t, clock, target_ns, rem_addr);
+	if (r < 0)
+		return r;
+	t->restart = (struct restart_block){
+	    .sleep_pending = true,
+	    .clock = clock,
+	    .deadline_ns = target_ns,
+	    .rem_addr = rem_addr,
+	};
+	return -ERESTART_RESTARTBLOCK;
+}
+
+/* Sleep for req on clock (until req if absolute). */
 static long do_sleep(struct task *t, clockid_t clock, bool absolute,
 		     const struct timespec *req, uint64_t rem_addr)
 {
@@ -106,20 +146,20 @@ static long do_sleep(struct task *t, clockid_t clock, bool absolute,
 		return r;
 	target =
 	    absolute ? timespec_to_ns(req) : ns_add(start, timespec_to_ns(req));
-	r = sleep_until_clock(t, clock, target);
-	if (r != -ERESTARTSYS)
-		return r;
+	return sleep_until_target(t, clock, absolute, target, rem_addr);
+}
 
-	if (!absolute && rem_addr) {
-		int64_t now;
-		struct timespec rem;
+/* Continue the sleep that the last -ERESTART_RESTARTBLOCK left in
+ * t->restart. Without one, fail with EINTR as Linux does. */
+SYSCALL_DEFINE(SYS_restart_syscall, restart_syscall)
+{
+	struct restart_block rb = t->restart;
 
-		clock_read(t, clock, &now);
-		rem = ns_to_timespec(now < target ? target - now : 0);
-		if (copy_to_user(t, rem_addr, &rem, sizeof(rem)) < 0)
-			return -EFAULT;
-	}
-	return -EINTR;
+	t->restart.sleep_pending = false;
+	if (!rb.sleep_pending)
+		return -EINTR;
+	return sleep_until_target(t, rb.clock, false, rb.deadline_ns,
+				  rb.rem_addr);
 }
 
 SYSCALL_DEFINE(SYS_nanosleep, nanosleep)
