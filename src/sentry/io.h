@@ -31,6 +31,10 @@ struct file_operations;
  * caller's shell shares it. */
 struct file *hostfile_create(int hostfd, unsigned flags);
 
+/* The guest's foreground process group of the terminal (TIOCSPGRP), or 0
+ * if the guest never set one. */
+pid_t tty_foreground_group(void);
+
 /* Is f a file made by hostfile_create? */
 bool file_is_hostfile(struct file *f);
 

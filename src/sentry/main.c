@@ -7,6 +7,7 @@
 #include "common/log.h"
 #include "common/util.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <ucontext.h>
 #include <stdio.h>
@@ -108,15 +109,35 @@ static void setup_crash_handler(void)
 		sigaction(sigs[i], &sa, NULL);
 }
 
+static rlim_t caller_nofile = 1024;
+
+/* The soft RLIMIT_NOFILE the caller ran moat with, for the guest. */
+rlim_t sentry_caller_nofile(void)
+{
+	return caller_nofile;
+}
+
 /* In-memory files are memfds, so the sentry needs many FDs. */
 static void raise_fd_limit(void)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	caller_nofile = rl.rlim_cur;
+	if (rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+/* glibc's malloc opens /proc/sys/vm/overcommit_memory when it shrinks a
+ * thread arena's heap and /sys/devices/system/cpu/online when it sizes
+ * the arena count; either open would get the confined sentry killed by
+ * seccomp. One arena (the main, brk-based one) never does either. */
+static void setup_malloc(void)
+{
+	mallopt(M_ARENA_MAX, 1);
 }
 
 int sentry_main(int argc, char **argv)
@@ -129,6 +150,7 @@ int sentry_main(int argc, char **argv)
 		return 125;
 	log_init("sentry", cfg.log_fd);
 	log_info("starting: %s", cfg.argv[0]);
+	setup_malloc();
 	setup_host_signals();
 	setup_crash_handler();
 	raise_fd_limit();

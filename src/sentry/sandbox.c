@@ -26,6 +26,32 @@ static const int forwarded_signals[] = {SIGINT,	  SIGTERM, SIGHUP,
 					SIGQUIT,  SIGUSR1, SIGUSR2,
 					SIGWINCH, SIGCONT, SIGTSTP};
 
+/* Signals a terminal generates (Ctrl-C, Ctrl-\\, Ctrl-Z, a resize) go to
+ * the guest's foreground process group, as the host kernel sends them to
+ * the host's; the rest go to the init process, like a container's stop
+ * signal. */
+static void forward_signal(int sig)
+{
+	siginfo_t si;
+	pid_t pgrp;
+
+	if (sig != SIGINT && sig != SIGQUIT && sig != SIGTSTP &&
+	    sig != SIGWINCH) {
+		log_debug("forwarding host signal %d to init", sig);
+		send_signal_to_tg(init_tg, sig);
+		return;
+	}
+	pgrp = tty_foreground_group();
+	if (pgrp <= 0)
+		pgrp = init_tg->pgid;
+	memset(&si, 0, sizeof(si));
+	si.si_signo = sig;
+	si.si_code = SI_KERNEL;
+	log_debug("forwarding host signal %d to process group %d", sig, pgrp);
+	if (kill_pgrp(init_tg->leader, pgrp, sig, &si) < 0)
+		send_signal_to_tg(init_tg, sig);
+}
+
 static void *forward_signals_thread(void *arg)
 {
 	sigset_t set;
@@ -39,8 +65,7 @@ static void *forward_signals_thread(void *arg)
 		int sig = sigwaitinfo(&set, &si);
 		if (sig <= 0)
 			continue;
-		log_debug("forwarding host signal %d to init", sig);
-		send_signal_to_tg(init_tg, sig);
+		forward_signal(sig);
 	}
 	return NULL;
 }
@@ -59,14 +84,15 @@ static void init_creds(struct task *t)
 	t->cred.cap_effective = ~0ULL;
 }
 
+rlim_t sentry_caller_nofile(void);
+
 static void init_rlimits(struct thread_group *tg)
 {
 	for (int i = 0; i < RLIM_NLIMITS; i++)
 		getrlimit(i, &tg->rlim[i]);
-	/* The sentry raised its own FD limit; the guest sees Linux's
-	 * default soft limit. */
-	if (tg->rlim[RLIMIT_NOFILE].rlim_cur > 1024)
-		tg->rlim[RLIMIT_NOFILE].rlim_cur = 1024;
+	/* The sentry raised its own FD limit for memfds; the guest gets the
+	 * caller's soft limit, saved before that. */
+	tg->rlim[RLIMIT_NOFILE].rlim_cur = sentry_caller_nofile();
 }
 
 static const char *env_path(char **envp)
@@ -77,6 +103,29 @@ static const char *env_path(char **envp)
 	return DEFAULT_PATH;
 }
 
+/* Like execvp: a file that is executable but no binary format (no #!
+ * line) is run by /bin/sh. */
+static int exec_or_shell(struct task *t, const char *path, char **argv,
+			 char **envp)
+{
+	int argc = 0, err;
+	char **sh_argv;
+
+	err = do_execve(t, AT_FDCWD, path, argv, envp, 0);
+	if (err != -ENOEXEC)
+		return err;
+	while (argv[argc])
+		argc++;
+	sh_argv = xcalloc(argc + 2, sizeof(char *));
+	sh_argv[0] = "/bin/sh";
+	sh_argv[1] = (char *)path;
+	for (int i = 1; i < argc; i++)
+		sh_argv[i + 1] = argv[i];
+	err = do_execve(t, AT_FDCWD, "/bin/sh", sh_argv, envp, 0);
+	free(sh_argv);
+	return err ? -ENOEXEC : 0;
+}
+
 /* Run the command like execvp: search PATH when it has no slash. */
 static int exec_init(struct task *t, char **argv, char **envp)
 {
@@ -85,7 +134,7 @@ static int exec_init(struct task *t, char **argv, char **envp)
 	int err = -ENOENT, first_err = 0;
 
 	if (strchr(name, '/'))
-		return do_execve(t, AT_FDCWD, name, argv, envp, 0);
+		return exec_or_shell(t, name, argv, envp);
 	path = env_path(envp);
 	while (*path || path[-1] == ':') {
 		const char *end = strchrnul(path, ':');
@@ -94,7 +143,7 @@ static int exec_init(struct task *t, char **argv, char **envp)
 
 		snprintf(full, sizeof(full), "%.*s%s%s", (int)dirlen, path,
 			 dirlen ? "/" : "", name);
-		err = do_execve(t, AT_FDCWD, full, argv, envp, 0);
+		err = exec_or_shell(t, full, argv, envp);
 		if (err == 0)
 			return 0;
 		if (err != -ENOENT && err != -ENOTDIR && !first_err)

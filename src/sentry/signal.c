@@ -359,6 +359,11 @@ static int kill_many(struct task *sender, pid_t pgid, bool all, int sig,
 	return found ? err : -ESRCH;
 }
 
+int kill_pgrp(struct task *sender, pid_t pgrp, int sig, const siginfo_t *info)
+{
+	return kill_many(sender, pgrp, false, sig, info);
+}
+
 int kill_pid(struct task *sender, pid_t pid, int sig, const siginfo_t *info)
 {
 	siginfo_t si;

@@ -54,6 +54,8 @@ int send_signal_info(struct task *t, int sig, const siginfo_t *info,
 int send_signal_to_tg(struct thread_group *tg, int sig);
 /* kill(2) semantics for pid > 0, 0, -1 and < -1, with permission checks. */
 int kill_pid(struct task *sender, pid_t pid, int sig, const siginfo_t *info);
+/* Send sig to every process of process group pgrp (which may be 1). */
+int kill_pgrp(struct task *sender, pid_t pgrp, int sig, const siginfo_t *info);
 
 /* Called by the task loop after each syscall or fault: deliver pending
  * signals (building handler frames or taking default actions) and handle

@@ -51,6 +51,16 @@ static const struct tty_request tty_requests[] = {
 static pid_t tty_foreground_pgrp;
 static pthread_mutex_t tty_pgrp_lock = PTHREAD_MUTEX_INITIALIZER;
 
+pid_t tty_foreground_group(void)
+{
+	pid_t pgrp;
+
+	pthread_mutex_lock(&tty_pgrp_lock);
+	pgrp = tty_foreground_pgrp;
+	pthread_mutex_unlock(&tty_pgrp_lock);
+	return pgrp;
+}
+
 static long tty_passthrough(struct task *t, int hostfd,
 			    const struct tty_request *req, uint64_t arg)
 {
