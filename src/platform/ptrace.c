@@ -501,22 +501,19 @@ int platform_clone(struct platform_as *as, bool thread, pid_t *tid)
 void platform_thread_exit(struct platform_as *as)
 {
 	struct user_regs_struct regs = as->base;
-	int status;
 
 	/* exit() ends only this stub thread (or this vfork-style process);
-	 * the address space lives on for the others. */
+	 * the address space lives on for the others. Detach instead of
+	 * waiting for the exit: a thread group leader's exit is not
+	 * reported until every thread has gone, and detaching also drops
+	 * PTRACE_O_EXITKILL, which would otherwise kill the whole stub when
+	 * this sentry thread ends. The kernel reaps the thread. */
 	regs.rip = STUB_BASE + stub_off_syscall;
 	regs.rax = SYS_exit;
 	regs.rdi = 0;
 	regs.orig_rax = -1;
-	if (ptrace(PTRACE_SETREGS, tracee, 0, &regs) == 0 &&
-	    ptrace(PTRACE_CONT, tracee, 0, 0) == 0) {
-		do {
-			status = stub_wait(tracee);
-			if (status >= 0 && WIFSTOPPED(status))
-				ptrace(PTRACE_CONT, tracee, 0, 0);
-		} while (status >= 0 && WIFSTOPPED(status));
-	}
+	if (ptrace(PTRACE_SETREGS, tracee, 0, &regs) == 0)
+		ptrace(PTRACE_DETACH, tracee, 0, 0);
 	platform_set_current(NULL, -1);
 }
 

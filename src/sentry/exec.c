@@ -337,6 +337,44 @@ static void exec_reset_regs(struct task *t, uint64_t entry, uint64_t sp)
 	t->regs.fpregs_valid = 2;
 }
 
+/* Make the caller the only thread of its process, as execve requires:
+ * every other thread exits, and a non-leader caller takes over the
+ * leader's PID. */
+static void de_thread(struct task *t)
+{
+	struct thread_group *tg = t->tg;
+	struct task *old_leader;
+
+	pthread_mutex_lock(&tasklist_lock);
+	if (tg->nr_threads == 1 && tg->leader == t) {
+		pthread_mutex_unlock(&tasklist_lock);
+		return;
+	}
+	for (struct task *th = tg->leader; th; th = th->next_thread)
+		if (th != t)
+			__atomic_store_n(&th->exiting, true, __ATOMIC_SEQ_CST);
+	pthread_mutex_unlock(&tasklist_lock);
+	tg_wake_threads(tg, t);
+
+	pthread_mutex_lock(&tasklist_lock);
+	while (tg->nr_threads > 1)
+		pthread_cond_wait(&tasklist_cond, &tasklist_lock);
+	old_leader = tg->leader;
+	if (old_leader != t) {
+		/* The old leader has exited but stayed linked first, holding
+		 * the process's PID: hand both to the caller. */
+		pid_free(t->tid);
+		t->tid = tg->tgid;
+		replace_pid_task(tg->tgid, t);
+		tg->leader = t;
+		t->next_thread = NULL;
+		old_leader->state = TASK_DEAD;
+		if (--old_leader->refcount == 0)
+			task_free_locked(old_leader);
+	}
+	pthread_mutex_unlock(&tasklist_lock);
+}
+
 static void exec_commit(struct task *t, struct exec_image *im, struct mm *mm)
 {
 	const char *base = strrchr(im->filename, '/');
@@ -399,6 +437,7 @@ int do_execve(struct task *t, int dirfd, const char *filename, char **argv,
 	if (!err)
 		err = exec_build_mm(t, &im, &mm, &entry, &sp);
 	if (!err) {
+		de_thread(t);
 		exec_commit(t, &im, mm);
 		exec_reset_regs(t, entry, sp);
 		misc_task_exec(t);

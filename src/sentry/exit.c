@@ -13,6 +13,7 @@
 #include "sentry/vfs.h"
 #include "sentry/wait.h"
 #include "sentry/sys_misc/cputime.h"
+#include "sentry/sys_misc/misc.h"
 #include "common/log.h"
 #include "common/util.h"
 
@@ -217,6 +218,8 @@ void task_exit(struct task *t)
 	mm_put(mm);
 	if (!last)
 		return;
+	/* A dead process's timers must not fire any more. */
+	misc_thread_group_free(tg);
 
 	/* Queue SIGCHLD before the zombie becomes visible to wait4, so a
 	 * parent that reaps the child always finds the signal pending, as

@@ -228,6 +228,13 @@ int sandbox_run(const struct sentry_config *cfg)
 	t->stub_tid = platform_current_tid();
 	start_signal_forwarding();
 	task_loop(t);
+	/* This thread ran the first task, which may have ended before its
+	 * process: another thread of init may have exec'd. Wait for the
+	 * whole init process. */
+	pthread_mutex_lock(&tasklist_lock);
+	while (!init_tg->exited)
+		pthread_cond_wait(&tasklist_cond, &tasklist_lock);
+	pthread_mutex_unlock(&tasklist_lock);
 	code = exit_code_of(init_tg->exit_status);
 	log_info("init exited with status %d", code);
 	/* Ending the process ends every task thread, and with their tracer

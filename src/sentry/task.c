@@ -54,6 +54,12 @@ int pid_alloc(struct task *t)
 	return -EAGAIN;
 }
 
+void replace_pid_task(pid_t pid, struct task *t)
+{
+	if (pid > 0 && pid < PID_TABLE_SIZE)
+		pid_table[pid] = t;
+}
+
 void pid_free(pid_t pid)
 {
 	if (pid > 0 && pid < PID_TABLE_SIZE)

@@ -168,6 +168,8 @@ struct task *pid_task(pid_t pid);
 struct thread_group *pid_thread_group(pid_t tgid);
 int pid_alloc(struct task *t);
 void pid_free(pid_t pid);
+/* Make pid name t (execve by a non-leader thread takes the leader's). */
+void replace_pid_task(pid_t pid, struct task *t);
 /* Call fn on every thread group (tasklist_lock held). */
 void for_each_thread_group(void (*fn)(struct thread_group *, void *),
 			   void *arg);
