@@ -3,6 +3,8 @@
  * /dev/shm, /dev/pts, /tmp and /sys are the sentry's own. */
 #include <errno.h>
 #include <string.h>
+#include <stdio.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -211,6 +213,45 @@ static struct super_block *devfs_create(void)
 	return sb;
 }
 
+/* /dev/pts shows the host terminal the sandbox runs on, if any, with the
+ * host's device, inode and device numbers, so ttyname() finds it by
+ * comparing fstat of the terminal FD with stat of /dev/pts/N. */
+static struct super_block *devpts_create(void)
+{
+	struct super_block *sb =
+	    memfs_create("devpts", "devpts", S_IFDIR | 0755, 0, 0);
+	struct inode_create ic = {0};
+	struct dentry *d;
+	struct stat st;
+	char name[16];
+	int fd, err;
+
+	for (fd = 0; fd < 3; fd++)
+		if (isatty(fd) && fstat(fd, &st) == 0 &&
+		    major(st.st_rdev) >= 136 && major(st.st_rdev) <= 143)
+			break;
+	if (fd == 3)
+		return sb;
+	sb->s_dev = st.st_dev;
+	ic.mode = S_IFCHR | (st.st_mode & 07777);
+	ic.rdev = st.st_rdev;
+	ic.uid = st.st_uid;
+	ic.gid = st.st_gid;
+	snprintf(name, sizeof(name), "%u",
+		 (major(st.st_rdev) - 136) * 256 + minor(st.st_rdev));
+	pthread_mutex_lock(&namespace_lock);
+	err = memfs_add_node(sb->s_root, name, &ic, NULL, &d);
+	pthread_mutex_unlock(&namespace_lock);
+	if (err < 0) {
+		log_error("vfs: cannot create /dev/pts/%s: %s", name,
+			  strerror(-err));
+		return sb;
+	}
+	d->d_inode->ino = st.st_ino;
+	dput(d);
+	return sb;
+}
+
 static struct super_block *procfs_create(void)
 {
 	struct super_block *sb = sb_alloc("proc", "proc", NULL);
@@ -281,9 +322,7 @@ int vfs_init(const struct sentry_config *cfg, struct path *root)
 		mount_at(root, "/dev/shm",
 			 memfs_create("tmpfs", "shm", S_IFDIR | 01777, 0, 0),
 			 0);
-		mount_at(root, "/dev/pts",
-			 memfs_create("devpts", "devpts", S_IFDIR | 0755, 0, 0),
-			 0);
+		mount_at(root, "/dev/pts", devpts_create(), 0);
 	}
 	if (!volume_covers(cfg, "/tmp"))
 		mount_at(root, "/tmp",

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "common/util.h"
@@ -101,6 +102,12 @@ int procfs_file_name(struct file *f, char *buf, size_t size)
 		kind = "pipe";
 	else if (S_ISSOCK(st.st_mode))
 		kind = "socket";
+	else if (S_ISCHR(st.st_mode) && major(st.st_rdev) >= 136 &&
+		 major(st.st_rdev) <= 143)
+		/* The host terminal, which /dev/pts shows under this name. */
+		return snprintf(buf, size, "/dev/pts/%u",
+				(major(st.st_rdev) - 136) * 256 +
+				    minor(st.st_rdev));
 	else
 		/* The host path is neither known nor meant to be shown. */
 		kind = "host";

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -182,5 +183,14 @@ const struct file_operations *chrdev_fops(dev_t rdev)
 	 * and Linux fails the open with ENXIO. */
 	if (major == 5 && minor == 0)
 		return tty_host_fd() >= 0 ? &devtty_fops : NULL;
+	/* /dev/pts/N is the host terminal the sandbox runs on (Unix 98 pty
+	 * slaves have majors 136 to 143); other ptys do not exist here. */
+	if (major >= 136 && major <= 143) {
+		struct stat st;
+		int fd = tty_host_fd();
+
+		if (fd >= 0 && fstat(fd, &st) == 0 && st.st_rdev == rdev)
+			return &devtty_fops;
+	}
 	return NULL;
 }
