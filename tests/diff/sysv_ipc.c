@@ -345,8 +345,11 @@ static void check_msg(void)
 		_exit(0);
 	}
 	usleep(100000);
-	CHECK(msgctl(id, IPC_RMID, NULL));
+	/* Print only after the receiver has, so the order never depends on
+	 * which process runs first after the removal. */
+	int rmid = msgctl(id, IPC_RMID, NULL);
 	wait_and_print(pid, "removed receiver");
+	SAY("msgctl(id, IPC_RMID, NULL) = %d\n", rmid);
 	CHECK(msgctl(id, IPC_STAT, &ds));
 	CHECK(msgget(key, 0));
 }
