@@ -21,6 +21,9 @@ struct memfs_inode {
 	/* Regular file: the content, or -1 while it is only in the lower
 	 * layer. */
 	int memfd;
+	/* Bytes of the sandbox's memory budget this file holds (its size
+	 * rounded up to pages; see memfs_space.c). Inode lock. */
+	uint64_t charged;
 	/* Symlink: the target, NUL-terminated (read from the lower layer on
 	 * first use). */
 	char *target;
@@ -39,6 +42,16 @@ struct memfs_inode {
 
 /* Create a memfs super block and its root directory (mode includes
  * S_IFDIR). The root has no lower layer. */
+/* Charge the memory budget for a file of size bytes (or give back what
+ * it no longer needs); -ENOSPC when the sandbox's budget is used up.
+ * Call with the inode's lock held. */
+int memfs_space_charge(struct memfs_inode *mi, uint64_t size);
+void memfs_space_release(struct memfs_inode *mi);
+/* Replace the default budget (half the host's RAM), for tests. */
+void memfs_space_set_limit(uint64_t bytes);
+/* The budget and what is left of it, in 4 KiB blocks, for statfs. */
+void memfs_space_statfs(uint64_t *blocks, uint64_t *bfree);
+
 struct super_block *memfs_create(const char *type, const char *source,
 				 mode_t mode, uid_t uid, gid_t gid);
 /* Create a memfs whose root is the lower directory root_fid on the

@@ -86,7 +86,13 @@ int memfs_copy_up(struct inode *inode)
 		err = neg_errno();
 		goto out;
 	}
-	err = copy_data(mi->lower_fd, fd);
+	struct stat lower_st;
+	if (fstat(mi->lower_fd, &lower_st) < 0)
+		err = neg_errno();
+	else
+		err = memfs_space_charge(mi, lower_st.st_size);
+	if (err == 0)
+		err = copy_data(mi->lower_fd, fd);
 	if (err < 0) {
 		log_warn("memfs: copy-up of inode %llu failed: %s",
 			 (unsigned long long)inode->ino, strerror(-err));
@@ -132,6 +138,15 @@ static long memfs_write(struct task *t, struct file *f, const void *buf,
 			return err;
 		}
 		*pos = st.st_size;
+	}
+	/* Writes only grow a file: charge when the end passes what the
+	 * file already holds. */
+	if (ALIGN_UP((uint64_t)*pos + len, PAGE_SIZE) > mi->charged) {
+		err = memfs_space_charge(mi, (uint64_t)*pos + len);
+		if (err < 0) {
+			pthread_mutex_unlock(&inode->lock);
+			return err;
+		}
 	}
 	ssize_t n = pwrite(mi->memfd, buf, len, *pos);
 	if (n < 0)
@@ -212,8 +227,17 @@ static int memfs_fallocate(struct file *f, int mode, int64_t off, int64_t len)
 
 	if (err < 0)
 		return err;
-	if (fallocate(mi->memfd, mode, off, len) < 0)
-		return neg_errno();
+	pthread_mutex_lock(&inode->lock);
+	/* Allocation beyond the size (FALLOC_FL_KEEP_SIZE) takes memory
+	 * too; punching holes never adds. */
+	if (!(mode & FALLOC_FL_PUNCH_HOLE) &&
+	    ALIGN_UP((uint64_t)off + len, PAGE_SIZE) > mi->charged)
+		err = memfs_space_charge(mi, (uint64_t)off + len);
+	if (!err && fallocate(mi->memfd, mode, off, len) < 0)
+		err = neg_errno();
+	pthread_mutex_unlock(&inode->lock);
+	if (err < 0)
+		return err;
 	inode_touch_mtime(inode);
 	return 0;
 }

@@ -41,6 +41,7 @@ static void memfs_evict(struct inode *inode)
 		return;
 	if (mi->memfd >= 0)
 		close(mi->memfd);
+	memfs_space_release(mi);
 	if (mi->lower_fd >= 0)
 		close(mi->lower_fd);
 	if (mi->has_lower)
@@ -126,14 +127,15 @@ static int memfs_statfs(struct super_block *sb, struct statfs *st)
 		st->f_type = OVERLAYFS_SUPER_MAGIC;
 		return 0;
 	}
-	/* NOTE: memfs has no size limit; these figures are a plausible
-	 * tmpfs of 1 GiB, not a measurement. */
+	/* Every memfs of the sandbox shares one budget (memfs_space.c). */
+	uint64_t blocks, bfree;
+	memfs_space_statfs(&blocks, &bfree);
 	st->f_type = TMPFS_MAGIC;
 	st->f_bsize = 4096;
 	st->f_frsize = 4096;
-	st->f_blocks = 262144;
-	st->f_bfree = 262144;
-	st->f_bavail = 262144;
+	st->f_blocks = blocks;
+	st->f_bfree = bfree;
+	st->f_bavail = bfree;
 	st->f_files = 262144;
 	st->f_ffree = 262144;
 	st->f_namelen = NAME_MAX;
@@ -212,8 +214,13 @@ static int memfs_setattr(struct inode *inode, const struct iattr *attr)
 		int err = memfs_copy_up(inode);
 		if (err < 0)
 			return err;
-		if (ftruncate(mi->memfd, attr->ia_size) < 0)
-			return neg_errno();
+		pthread_mutex_lock(&inode->lock);
+		err = memfs_space_charge(mi, attr->ia_size);
+		if (!err && ftruncate(mi->memfd, attr->ia_size) < 0)
+			err = neg_errno();
+		pthread_mutex_unlock(&inode->lock);
+		if (err < 0)
+			return err;
 		inode_touch_mtime(inode);
 	}
 	inode_apply_attr(inode, attr);
