@@ -27,6 +27,8 @@
 #include <sys/wait.h>
 
 #define STUB_SOCK_FD 3
+/* Where a received FD lands: the lowest free FD of a stub. */
+#define STUB_RECV_FD 0
 #define STUB_DATA    (STUB_BASE + 0x1000)
 
 extern const char stub_code_start[], stub_code_end[];
@@ -302,7 +304,6 @@ static int stub_receive_fd_locked(struct platform_as *as, int hostfd)
 	struct iovec iov;
 	char byte = 0;
 	long r;
-	int fd;
 
 	iov.iov_base = &byte;
 	iov.iov_len = 1;
@@ -329,15 +330,20 @@ static int stub_receive_fd_locked(struct platform_as *as, int hostfd)
 		return -EFAULT;
 	r = stub_syscall(as, SYS_recvmsg, STUB_SOCK_FD, STUB_DATA,
 			 MSG_CMSG_CLOEXEC, 0, 0, 0);
-	if (r != 1)
+	if (r != 1) {
+		/* The FD is still queued and would be taken for the next
+		 * transfer: this address space can't be trusted any more.
+		 * Only guest code writing the data page gets here. */
+		log_error("stub %d: receiving an FD failed (%ld); killing it",
+			  as->pid, r);
+		kill(as->pid, SIGKILL);
 		return r < 0 ? (int)r : -EIO;
-	if (platform_read(as, STUB_DATA, &m, sizeof(m)) != sizeof(m))
-		return -EFAULT;
-	if (m.cmsg.hdr.cmsg_type != SCM_RIGHTS ||
-	    m.cmsg.hdr.cmsg_len != CMSG_LEN(sizeof(int)))
-		return -EIO;
-	memcpy(&fd, CMSG_DATA(&m.cmsg.hdr), sizeof(int));
-	return fd;
+	}
+	/* Trust boundary: guest threads can write the data page, so the FD
+	 * number is not read back from it. The stub holds only FD 3
+	 * between transfers, so the kernel always gives the lowest free
+	 * number, STUB_RECV_FD. */
+	return STUB_RECV_FD;
 }
 
 int platform_mmap(struct platform_as *as, uint64_t addr, uint64_t len, int prot,

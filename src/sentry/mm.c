@@ -436,6 +436,10 @@ long mm_mremap(struct mm *mm, uint64_t old, uint64_t old_len, uint64_t new_len,
 		r = -EINVAL;
 		goto out_unlock;
 	}
+	if (!(flags & MREMAP_FIXED) && new_len == old_len) {
+		r = (long)old;
+		goto out_unlock;
+	}
 	if (!(flags & MREMAP_FIXED) && new_len <= old_len) {
 		r = platform_munmap(mm->as, old + new_len, old_len - new_len);
 		if (r == 0 && new_len < old_len)
