@@ -410,6 +410,9 @@ void *synth_priv(struct inode *inode);
 
 /* Open a FIFO inode (helper 5's pipe code): blocks per fifo(7) and sets
  * f_op. Uses inode->i_pipe for the shared pipe. */
+/* Open a FIFO or character device inode (shared by every file system);
+ * other special files fail with ENXIO. */
+int open_special_inode(struct task *t, struct inode *inode, struct file *f);
 int fifo_open(struct task *t, struct inode *inode, struct file *f);
 /* The file operations of character device rdev, or NULL (ENXIO). */
 const struct file_operations *chrdev_fops(dev_t rdev);

@@ -336,17 +336,8 @@ static int goferfs_open(struct task *t, struct inode *inode, struct file *f)
 	case S_IFDIR:
 		f->f_op = &goferfs_dir_fops;
 		return 0;
-	case S_IFIFO:
-		return fifo_open(t, inode, f);
-	case S_IFCHR: {
-		const struct file_operations *fop = chrdev_fops(inode->rdev);
-		if (!fop)
-			return -ENXIO;
-		f->f_op = fop;
-		return 0;
-	}
 	default:
-		return -ENXIO;
+		return open_special_inode(t, inode, f);
 	}
 }
 

@@ -120,3 +120,22 @@ int file_path(struct file *f, char *buf, size_t size)
 		return -ENOENT;
 	return d_path(&f->f_path, NULL, buf, size);
 }
+
+int open_special_inode(struct task *t, struct inode *inode, struct file *f)
+{
+	const struct file_operations *fop;
+
+	switch (inode->mode & S_IFMT) {
+	case S_IFIFO:
+		return fifo_open(t, inode, f);
+	case S_IFCHR:
+		fop = chrdev_fops(inode->rdev);
+		if (!fop)
+			return -ENXIO;
+		f->f_op = fop;
+		return 0;
+	default:
+		/* Block devices and sockets, as on a Linux nodev mount. */
+		return -ENXIO;
+	}
+}
