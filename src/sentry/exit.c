@@ -34,7 +34,7 @@ void do_group_exit(struct task *t, int wstatus)
 		tg->exit_status = wstatus;
 	}
 	pthread_mutex_unlock(&tasklist_lock);
-	t->exiting = true;
+	__atomic_store_n(&t->exiting, true, __ATOMIC_SEQ_CST);
 	tg_wake_threads(tg, t);
 }
 
@@ -239,7 +239,7 @@ SYSCALL_DEFINE(SYS_exit, exit)
 	/* Only the calling thread ends; the process ends with its last
 	 * thread, with this code if it is the last. */
 	t->exit_code = (int)(args[0] & 0xff);
-	t->exiting = true;
+	__atomic_store_n(&t->exiting, true, __ATOMIC_SEQ_CST);
 	return 0;
 }
 

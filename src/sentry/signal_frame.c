@@ -257,10 +257,10 @@ bool handle_signals(struct task *t, bool after_syscall)
 	int sig;
 
 	for (;;) {
-		if (t->exiting)
+		if (__atomic_load_n(&t->exiting, __ATOMIC_SEQ_CST))
 			return false;
 		if (__atomic_load_n(&t->tg->group_exit, __ATOMIC_SEQ_CST)) {
-			t->exiting = true;
+			__atomic_store_n(&t->exiting, true, __ATOMIC_SEQ_CST);
 			return false;
 		}
 		pthread_mutex_lock(&sh->lock);

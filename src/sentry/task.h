@@ -146,8 +146,8 @@ struct task {
 	uint64_t syscall_count;	      /* owner, for stats */
 	struct timespec utime, stime; /* owner; approximate */
 	int exit_code;		      /* owner: for the exit path */
-	bool exiting;		      /* owner: leave the run loop */
-	bool thread_done;    /* the sentry thread is gone (wait_lock) */
+	bool exiting;	  /* leave the run loop; atomic (de_thread sets it) */
+	bool thread_done; /* the sentry thread is gone (wait_lock) */
 	bool attach_pending; /* owner: must attach to a forked stub first */
 	/* vfork: the parent sleeps until the child execs or exits
 	 * (tasklist_lock). */

@@ -30,7 +30,8 @@ bool task_signal_pending(struct task *t)
 	struct sighand *sh = t->sighand;
 	bool pending;
 
-	if (t->exiting || __atomic_load_n(&t->tg->group_exit, __ATOMIC_SEQ_CST))
+	if (__atomic_load_n(&t->exiting, __ATOMIC_SEQ_CST) ||
+	    __atomic_load_n(&t->tg->group_exit, __ATOMIC_SEQ_CST))
 		return true;
 	pthread_mutex_lock(&sh->lock);
 	pending =
