@@ -384,7 +384,7 @@ static void exec_commit(struct task *t, struct exec_image *im, struct mm *mm)
 
 	pthread_mutex_lock(&tasklist_lock);
 	t->mm = mm;
-	t->stub_tid = new_tid;
+	__atomic_store_n(&t->stub_tid, new_tid, __ATOMIC_SEQ_CST);
 	pthread_mutex_unlock(&tasklist_lock);
 	/* Act as the tracer of the old stub thread while letting it go: a
 	 * vfork-style child ends only its own stub process (the parent still

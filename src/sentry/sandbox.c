@@ -225,7 +225,8 @@ int sandbox_run(const struct sentry_config *cfg)
 		fprintf(stderr, "moat: %s: %s\n", cfg->argv[0], strerror(-err));
 		return err == -ENOENT ? 127 : 126;
 	}
-	t->stub_tid = platform_current_tid();
+	__atomic_store_n(&t->stub_tid, platform_current_tid(),
+			 __ATOMIC_SEQ_CST);
 	start_signal_forwarding();
 	task_loop(t);
 	/* This thread ran the first task, which may have ended before its

@@ -90,7 +90,8 @@ static void *task_thread(void *arg)
 			err = platform_thread_attach(t->mm->as, t->stub_tid);
 		else
 			err = platform_as_attach(t->mm->as);
-		t->stub_tid = platform_current_tid();
+		__atomic_store_n(&t->stub_tid, platform_current_tid(),
+				 __ATOMIC_SEQ_CST);
 		t->attach_pending = false;
 		if (err) {
 			log_error("task %d: cannot attach to its stub: %s",

@@ -154,8 +154,9 @@ void task_wake(struct task *t)
 		/* A task running application code must come back to the
 		 * sentry; a stop that arrives while it is already in the
 		 * sentry is harmless. */
-		if (t->stub_tid > 0 && !t->in_host_block && !m)
-			platform_interrupt(NULL, t->stub_tid);
+		pid_t tid = __atomic_load_n(&t->stub_tid, __ATOMIC_SEQ_CST);
+		if (tid > 0 && !t->in_host_block && !m)
+			platform_interrupt(NULL, tid);
 	}
 	pthread_mutex_unlock(&t->wait_lock);
 }
