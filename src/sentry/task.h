@@ -136,7 +136,9 @@ struct task {
 	char comm[16];		  /* protected by tasklist_lock */
 
 	pthread_t thread; /* the sentry thread running this task */
-	pid_t stub_tid;	  /* host TID of the stub thread it traces */
+	/* Host TID of the stub thread it traces; atomic, since task_wake()
+	 * reads it from other threads. */
+	pid_t stub_tid;
 	/* Wake-up support for blocking syscalls (see wait.c). */
 	pthread_mutex_t wait_lock;
 	pthread_cond_t *wait_cond; /* condition the task sleeps on, or NULL */
