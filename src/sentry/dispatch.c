@@ -40,6 +40,16 @@ syscall_fn syscall_lookup(int nr)
 	return syscall_table[nr];
 }
 
+static void warn_compat_syscall(struct task *t, long nr)
+{
+	static int warned;
+
+	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		log_info("task %d made a 32-bit system call (int 0x80, number "
+			 "%ld); 32-bit calls are not supported and get ENOSYS",
+			 t->tid, nr);
+}
+
 void syscall_dispatch(struct task *t)
 {
 	struct user_regs_struct *r = &t->regs.regs;
@@ -49,6 +59,15 @@ void syscall_dispatch(struct task *t)
 	long ret;
 
 	t->syscall_count++;
+	/* The syscall instruction loads rcx with the return address, so rcx
+	 * equals rip at every 64-bit syscall stop. int 0x80 leaves rcx
+	 * alone: that is a 32-bit system call, whose numbers and arguments
+	 * differ, and it gets ENOSYS instead of the wrong 64-bit call. */
+	if (r->rcx != r->rip) {
+		warn_compat_syscall(t, nr);
+		r->rax = (uint64_t)-ENOSYS;
+		return;
+	}
 	if (strace_on)
 		strace_enter(t, (int)nr, args);
 	if (fn) {
