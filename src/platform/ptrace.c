@@ -19,6 +19,9 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/rseq.h>
 #include <sys/socket.h>
@@ -86,6 +89,25 @@ static int stub_wait(pid_t pid)
 	}
 }
 
+/* The host kernel emulates calls into the legacy vsyscall page itself:
+ * they never stop at PTRACE_SYSEMU, but they do pass seccomp. The stubs'
+ * own filter makes those three calls fail with ENOSYS, so guest code
+ * never runs a real host system call. No other syscall reaches seccomp
+ * from guest code, and the sentry never injects these three. */
+static struct sock_filter vsyscall_filter_insns[] = {
+	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_gettimeofday, 3, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_time, 2, 0),
+	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getcpu, 1, 0),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+};
+
+static const struct sock_fprog vsyscall_filter = {
+	.len = sizeof(vsyscall_filter_insns) / sizeof(vsyscall_filter_insns[0]),
+	.filter = vsyscall_filter_insns,
+};
+
 /* Runs in the child of fork(): turn this copy of the sentry into an empty
  * stub. Only async-signal-safe calls are allowed here. */
 static _Noreturn void stub_child_init(int sock)
@@ -111,6 +133,10 @@ static _Noreturn void stub_child_init(int sock)
 		_exit(127);
 	syscall(SYS_close_range, 0, 2, 0);
 	syscall(SYS_close_range, STUB_SOCK_FD + 1, ~0U, 0);
+	/* Allowed because the sentry set no_new_privs before forking (or,
+	 * in unit tests, because the caller is root). */
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &vsyscall_filter) < 0)
+		_exit(127);
 	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
 		_exit(127);
 	code = mmap((void *)STUB_BASE, STUB_SIZE, PROT_READ | PROT_WRITE,

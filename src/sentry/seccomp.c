@@ -200,9 +200,12 @@ static const struct syscall_rule rules[] = {
     ALLOW(getrlimit),
     /* glibc's getrlimit()/setrlimit(): only the sentry's own limits. */
     ALLOW_IF(prlimit64, 0, INT_MASK, 0),
-    /* Stub set-up and thread names; no other prctl option. */
+    /* Stub set-up and thread names; no other prctl option.
+     * PR_SET_SECCOMP lets a new stub add its vsyscall filter
+     * (platform/ptrace.c); a filter can only take permissions away. */
     ALLOW_IF(prctl, 0, INT_MASK, PR_SET_PDEATHSIG, PR_GET_PDEATHSIG,
-	     PR_SET_NAME, PR_GET_NAME, PR_SET_DUMPABLE, PR_GET_DUMPABLE),
+	     PR_SET_NAME, PR_GET_NAME, PR_SET_DUMPABLE, PR_GET_DUMPABLE,
+	     PR_SET_SECCOMP),
     /* FS and GS bases and CPUID faulting of the sentry and the stubs. */
     ALLOW_IF(arch_prctl, 0, INT_MASK, ARCH_SET_FS, ARCH_GET_FS, ARCH_SET_GS,
 	     ARCH_GET_GS, ARCH_GET_CPUID, ARCH_SET_CPUID),
