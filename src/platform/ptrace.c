@@ -54,6 +54,49 @@ struct platform_as *platform_current_as(void)
 	return tracee_as;
 }
 
+/* Pin the calling sentry thread and the stub thread it traces to one
+ * CPU. They never run at the same time (one waits while the other runs),
+ * and on a shared CPU each switch between them is a plain context
+ * switch; across CPUs every guest syscall pays two wake-ups of a possibly
+ * idle CPU, which measured 10 times slower here. CPUs are handed out
+ * round-robin among those the sentry may use. */
+static void pin_pair(pid_t tid)
+{
+	static cpu_set_t allowed;
+	static int ncpu = -1; /* set once, by the first caller */
+	static unsigned next;
+	static __thread int my_cpu = -1;
+	cpu_set_t one;
+
+	if (__atomic_load_n(&ncpu, __ATOMIC_ACQUIRE) < 0) {
+		/* The first call comes from the sentry's main thread before
+		 * anything is pinned, so this is the sentry's whole set. */
+		if (sched_getaffinity(0, sizeof(allowed), &allowed) != 0)
+			CPU_ZERO(&allowed);
+		__atomic_store_n(&ncpu, CPU_COUNT(&allowed), __ATOMIC_RELEASE);
+	}
+	if (ncpu <= 1)
+		return;
+	if (my_cpu < 0) {
+		int pick =
+		    __atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % ncpu;
+		for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
+			if (CPU_ISSET(cpu, &allowed) && pick-- == 0) {
+				my_cpu = cpu;
+				break;
+			}
+		}
+		if (my_cpu < 0)
+			return;
+		CPU_ZERO(&one);
+		CPU_SET(my_cpu, &one);
+		sched_setaffinity(0, sizeof(one), &one);
+	}
+	CPU_ZERO(&one);
+	CPU_SET(my_cpu, &one);
+	sched_setaffinity(tid, sizeof(one), &one);
+}
+
 void platform_set_current(struct platform_as *as, pid_t tid)
 {
 	tracee_as = as;
@@ -95,17 +138,17 @@ static int stub_wait(pid_t pid)
  * never runs a real host system call. No other syscall reaches seccomp
  * from guest code, and the sentry never injects these three. */
 static struct sock_filter vsyscall_filter_insns[] = {
-	BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_gettimeofday, 3, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_time, 2, 0),
-	BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getcpu, 1, 0),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
+    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_gettimeofday, 3, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_time, 2, 0),
+    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SYS_getcpu, 1, 0),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS),
 };
 
 static const struct sock_fprog vsyscall_filter = {
-	.len = sizeof(vsyscall_filter_insns) / sizeof(vsyscall_filter_insns[0]),
-	.filter = vsyscall_filter_insns,
+    .len = sizeof(vsyscall_filter_insns) / sizeof(vsyscall_filter_insns[0]),
+    .filter = vsyscall_filter_insns,
 };
 
 /* Runs in the child of fork(): turn this copy of the sentry into an empty
@@ -199,6 +242,7 @@ int platform_as_create(struct platform_as **out)
 	as->sock = sv[0];
 	as->child_sockfd = -1;
 	platform_set_current(as, pid);
+	pin_pair(pid);
 	if (stub_set_options(pid) < 0 ||
 	    ptrace(PTRACE_GETREGS, pid, 0, &as->base) < 0) {
 		int err = neg_errno();
@@ -510,6 +554,7 @@ int platform_thread_attach(struct platform_as *as, pid_t tid)
 	if (status < 0 || !WIFSTOPPED(status))
 		return -ESRCH;
 	platform_set_current(as, tid);
+	pin_pair(tid);
 	return 0;
 }
 

@@ -178,6 +178,11 @@ static const struct syscall_rule rules[] = {
     ALLOW(futex),	    /* pthread mutexes and condition variables */
     ALLOW(sched_yield),
     ALLOW(sched_getaffinity), /* glibc's malloc sizes its arenas */
+    /* The ptrace platform pins each sentry thread and the stub thread
+     * it traces to one CPU, so their ping-pong avoids cross-CPU
+     * wake-ups (platform/ptrace.c). */
+    ALLOW(sched_setaffinity),
+    ALLOW(getcpu),
 
     /* Driving the guest: ptrace the stubs, copy guest memory. */
     ALLOW(ptrace),

@@ -243,8 +243,10 @@ static void check_sem(void)
 	}
 	for (int i = 0; i < 200 && semctl(id, 2, GETNCNT) == 0; i++)
 		usleep(5000);
-	CHECK(semctl(id, 0, IPC_RMID));
+	/* Print only after the waiter has (see the message queue case). */
+	int rmid = semctl(id, 0, IPC_RMID);
 	wait_and_print(pid, "removed waiter");
+	SAY("semctl(id, 0, IPC_RMID) = %d\n", rmid);
 	CHECK(semctl(id, 0, GETVAL));
 }
 
