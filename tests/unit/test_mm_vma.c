@@ -94,6 +94,8 @@ static void test_mremap(struct mm *mm)
 
 	CHECK(map_anon(mm, BASE, 2 * PG, PROT_READ | PROT_WRITE, MAP_FIXED) ==
 	      (long)BASE);
+	/* The same size is a no-op that returns the address. */
+	CHECK(mm_mremap(mm, BASE, 2 * PG, 2 * PG, 0, 0) == (long)BASE);
 	/* Grows in place while the space after it is free. */
 	CHECK(mm_mremap(mm, BASE, 2 * PG, 4 * PG, 0, 0) == (long)BASE);
 	CHECK(vma_find(mm, BASE + 3 * PG) != NULL);
