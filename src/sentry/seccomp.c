@@ -182,7 +182,7 @@ static const struct syscall_rule rules[] = {
      * it traces to one CPU, so their ping-pong avoids cross-CPU
      * wake-ups (platform/ptrace.c). */
     ALLOW(sched_setaffinity),
-    ALLOW(getcpu),
+    ALLOW(getcpu), /* the guest's getcpu reports the host CPU */
 
     /* Driving the guest: ptrace the stubs, copy guest memory. */
     ALLOW(ptrace),

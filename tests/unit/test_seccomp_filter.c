@@ -13,6 +13,8 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/resource.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -150,6 +152,35 @@ static int probe_prlimit_other_pid(void)
 	return prlimit(1, RLIMIT_NOFILE, NULL, &rl);
 }
 
+static int probe_sched_setaffinity(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -1;
+	return sched_setaffinity(0, sizeof(set), &set);
+}
+
+static int probe_getcpu(void)
+{
+	return sched_getcpu() < 0 ? -1 : 0;
+}
+
+/* A filter that allows everything: adding it may only restrict. */
+static int probe_prctl_set_seccomp(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = {.len = 1, .filter = &allow};
+
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+static int probe_umask(void)
+{
+	umask(022);
+	return 0;
+}
+
 static int probe_mount(void)
 {
 	return mount("none", "/", "tmpfs", 0, NULL);
@@ -180,6 +211,10 @@ static const struct probe probes[] = {
     {"prctl(PR_SET_MM)", probe_prctl_set_mm, false},
     {"prlimit64(pid 1)", probe_prlimit_other_pid, false},
     {"mount", probe_mount, false},
+    {"sched_setaffinity", probe_sched_setaffinity, true},
+    {"getcpu", probe_getcpu, true},
+    {"prctl(PR_SET_SECCOMP)", probe_prctl_set_seccomp, true},
+    {"umask", probe_umask, true},
 };
 
 static void run_probe(const struct probe *p)
