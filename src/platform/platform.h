@@ -1,8 +1,9 @@
 /* The platform: how the sentry runs application code.
  *
- * An address space is one host stub process that holds the application's
- * memory; its threads run application code until they make a system call,
- * fault or receive a signal, and then control returns to the sentry.
+ * An address space is one host stub process that contains the
+ * application's memory. Its threads run application code until they make
+ * a system call, fault or receive a signal, and then control returns to
+ * the sentry.
  * Syscall code never calls ptrace directly: everything goes through this
  * interface, so a faster shared-memory platform can replace the ptrace one
  * (platform/ptrace.c) without touching the rest of the sentry.
@@ -84,8 +85,9 @@ ssize_t platform_write(struct platform_as *as, uint64_t addr, const void *buf,
 int platform_write_force(struct platform_as *as, uint64_t addr, const void *buf,
 			 size_t len);
 
-/* Run the application thread with the given state until it stops; on
- * return regs holds its current state. For STOP_SIGNAL, *info is filled. */
+/* Run the application thread with the given state until it stops. On
+ * return regs contains its current state; for STOP_SIGNAL, *info is
+ * filled in too. */
 enum platform_stop platform_run(struct platform_as *as, struct arch_regs *regs,
 				siginfo_t *info);
 

@@ -30,7 +30,7 @@
 #include <sys/wait.h>
 
 #define STUB_SOCK_FD 3
-/* Where a received FD lands: the lowest free FD of a stub. */
+/* FD number of a received FD in the stub: its lowest free FD. */
 #define STUB_RECV_FD 0
 #define STUB_DATA    (STUB_BASE + 0x1000)
 
@@ -55,11 +55,11 @@ struct platform_as *platform_current_as(void)
 }
 
 /* Pin the calling sentry thread and the stub thread it traces to one
- * CPU. They never run at the same time (one waits while the other runs),
- * and on a shared CPU each switch between them is a plain context
- * switch; across CPUs every guest syscall pays two wake-ups of a possibly
- * idle CPU, which measured 10 times slower here. CPUs are handed out
- * round-robin among those the sentry may use. */
+ * CPU. They never run at the same time, because one waits while the
+ * other runs, so on a shared CPU each switch is a plain context switch.
+ * Across CPUs every guest syscall waits for two wake-ups of a possibly
+ * idle CPU, about 10 times slower on the 2-CPU VM of docs/benchmarks.md.
+ * CPUs are handed out round-robin among those the sentry may use. */
 static void pin_pair(pid_t tid)
 {
 	static cpu_set_t allowed;
@@ -161,7 +161,7 @@ static _Noreturn void stub_child_init(int sock)
 	/* Operators see guest processes as moat-stub in ps. */
 	prctl(PR_SET_NAME, "moat-stub");
 	/* glibc registered an rseq area in this thread's TLS, which is about
-	 * to be unmapped; the kernel would then kill the stub with SIGSEGV
+	 * to be unmapped. The kernel would then kill the stub with SIGSEGV
 	 * on its next return to user mode. */
 	if (__rseq_size) {
 		/* glibc registers at least 32 bytes (the original struct
@@ -560,9 +560,9 @@ int platform_thread_attach(struct platform_as *as, pid_t tid)
 
 int platform_clone(struct platform_as *as, bool thread, pid_t *tid)
 {
-	/* A thread shares everything with the stub process; a vfork-style
-	 * child is a separate host process sharing only the memory, whose
-	 * parent is the sentry (CLONE_PARENT) so the sentry reaps it. */
+	/* A thread shares everything with the stub process. A vfork-style
+	 * child is a separate host process that shares only the memory, and
+	 * CLONE_PARENT makes the sentry its parent, so the sentry reaps it. */
 	long flags = thread ? CLONE_VM | CLONE_FS | CLONE_FILES |
 				  CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM
 			    : CLONE_VM | CLONE_PARENT | SIGCHLD;

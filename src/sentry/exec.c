@@ -3,7 +3,8 @@
  *
  * Everything that can fail for a reason the caller should see (missing
  * file, bad ELF, E2BIG) happens before the commit point, while the old
- * image is intact; after it only the register and FD-table updates run.
+ * image is intact. After it the other threads exit, the address space is
+ * swapped and the FD table, signal handlers and registers are reset.
  */
 #include "sentry/exec.h"
 #include "sentry/fdtable.h"

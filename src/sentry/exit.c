@@ -1,8 +1,8 @@
 /* Process exit, zombies and reaping: exit, exit_group, wait4, waitid.
  *
- * A thread group becomes a zombie when its last task exits; it keeps its
- * PID until the parent reaps it with wait4/waitid (or at once when the
- * parent ignores SIGCHLD). Orphans are reparented to the init process.
+ * A thread group becomes a zombie when its last task exits. It keeps its
+ * PID until the parent reaps it with wait4/waitid, or at once when the
+ * parent ignores SIGCHLD. Orphans are reparented to the init process.
  * All of this state is under tasklist_lock (see task.h).
  */
 #include "sentry/fdtable.h"
@@ -250,7 +250,7 @@ SYSCALL_DEFINE(SYS_exit_group, exit_group)
 	return 0;
 }
 
-/* Which children a wait call selects. */
+/* The selection and results of one wait4 or waitid call. */
 struct wait_opts {
 	int type; /* P_PID, P_PGID, P_ALL */
 	pid_t id;

@@ -15,7 +15,7 @@ struct task;
 
 #define ELF_MAX_PHDRS 128
 
-/* What parsing an ELF header and its program headers found. */
+/* An executable's ELF header, program headers and interpreter path. */
 struct elf_image {
 	Elf64_Ehdr ehdr;
 	Elf64_Phdr phdrs[ELF_MAX_PHDRS];
@@ -23,7 +23,7 @@ struct elf_image {
 	uint64_t min_vaddr, max_vaddr; /* page-aligned span of PT_LOADs */
 };
 
-/* Where the image landed. */
+/* The addresses at which elf_map placed an image. */
 struct elf_load {
 	uint64_t bias; /* load address minus p_vaddr */
 	uint64_t entry;
@@ -31,10 +31,11 @@ struct elf_load {
 	uint64_t end;  /* end of the highest segment (for brk) */
 };
 
-/* Validate an ELF header and program headers read from a file (pure:
- * buf holds the first len bytes of the file; phdrs that lie beyond len
- * are read by elf_parse_file). Returns 0 or -ENOEXEC/-EINVAL/-EIO. */
+/* Validate the ELF header in the first len bytes of a file (pure) and
+ * copy it to *ehdr. Returns 0 or -ENOEXEC. */
 int elf_parse_header(const void *buf, size_t len, Elf64_Ehdr *ehdr);
+/* Read and validate the headers and PT_INTERP path of file f. Returns 0,
+ * -ENOEXEC for a malformed file, or the read error. */
 int elf_parse_file(struct file *f, struct elf_image *img);
 /* Check the PT_LOAD headers of img (pure) and compute its span. */
 int elf_check_phdrs(struct elf_image *img);

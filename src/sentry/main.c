@@ -25,10 +25,12 @@ static void noop_handler(int sig)
 	(void)sig;
 }
 
-/* Host signal set-up, before any thread exists: ignore SIGPIPE (EPIPE is
- * reported to the guest instead), give the task wake-up signal a handler
- * without SA_RESTART so it interrupts ppoll(), and block everything in
- * this thread, so threads created later start with all signals blocked. */
+/* Set up host signals before any thread exists. SIGPIPE is ignored
+ * because EPIPE is reported to the guest instead. The task wake-up signal
+ * gets a handler without SA_RESTART, so it interrupts ppoll(). SIGCHLD
+ * gets SA_NOCLDWAIT so the kernel reaps stubs whose tracer is gone.
+ * Every signal but the faults is blocked, and threads created later
+ * inherit that mask. */
 static void setup_host_signals(void)
 {
 	struct sigaction sa;
@@ -131,10 +133,10 @@ static void raise_fd_limit(void)
 	}
 }
 
-/* glibc's malloc opens /proc/sys/vm/overcommit_memory when it shrinks a
- * thread arena's heap and /sys/devices/system/cpu/online when it sizes
- * the arena count; either open would get the confined sentry killed by
- * seccomp. One arena (the main, brk-based one) never does either. */
+/* Limit glibc's malloc to its main, brk-based arena. A thread arena makes
+ * it open /proc/sys/vm/overcommit_memory when it shrinks the arena's heap
+ * and /sys/devices/system/cpu/online when it sizes the arena count, and
+ * either open gets the confined sentry killed by seccomp. */
 static void setup_malloc(void)
 {
 	mallopt(M_ARENA_MAX, 1);

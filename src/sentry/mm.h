@@ -1,7 +1,7 @@
-/* A process's memory map, as the sentry sees it.
+/* A process's memory map, as the sentry records it.
  *
  * The sentry keeps the authoritative list of VMAs (virtual memory areas)
- * for each address space; the host stub only mirrors it. /proc/PID/maps,
+ * for each address space, and the host stub only mirrors it. /proc/PID/maps,
  * mmap, munmap, mprotect, mremap, brk and madvise all work on this list
  * first and then apply the change to the stub through the platform.
  *
@@ -75,9 +75,9 @@ uint64_t mm_rss_estimate(struct mm *mm);
 char *mm_format_maps(struct mm *mm);
 
 /* The one path for touching application memory. Every copy validates the
- * whole range against the VMA list (readable for copy_from_user,
- * writable for copy_to_user) before the platform touches the stub; a bad
- * range returns -EFAULT and never crashes the sentry. */
+ * whole range against the VMA list (readable for copy_from_user, writable
+ * for copy_to_user) before the platform touches the stub. A bad range
+ * returns -EFAULT. */
 int copy_from_user(struct task *t, void *dst, uint64_t src, size_t len);
 int copy_to_user(struct task *t, uint64_t dst, const void *src, size_t len);
 /* Copy a NUL-terminated string of at most max bytes including the NUL.

@@ -26,10 +26,10 @@ static const int forwarded_signals[] = {SIGINT,	  SIGTERM, SIGHUP,
 					SIGQUIT,  SIGUSR1, SIGUSR2,
 					SIGWINCH, SIGCONT, SIGTSTP};
 
-/* Signals a terminal generates (Ctrl-C, Ctrl-\\, Ctrl-Z, a resize) go to
- * the guest's foreground process group, as the host kernel sends them to
- * the host's; the rest go to the init process, like a container's stop
- * signal. */
+/* Forward a host signal into the sandbox. Signals a terminal generates
+ * (Ctrl-C, Ctrl-\\, Ctrl-Z, a resize) go to the guest's foreground
+ * process group, as the host kernel sends them to the host's. The rest go
+ * to the init process, like a container's stop signal. */
 static void forward_signal(int sig)
 {
 	siginfo_t si;

@@ -1,11 +1,11 @@
 /* Interruptible sleeps of task threads.
  *
- * Every sentry task thread blocks all host signals except while it sleeps
- * in ppoll() here, where SIG_TASK_WAKE is unblocked atomically by ppoll's
- * mask argument. A sender queues the guest signal first and then calls
- * task_wake(), which sends SIG_TASK_WAKE to the thread: if the thread is
- * about to sleep, the host signal stays pending until ppoll unblocks it,
- * so no wake-up is lost between the pending check and the sleep.
+ * Every sentry task thread blocks all host signals but the faults, except
+ * while it sleeps in ppoll() here, where ppoll's mask argument unblocks
+ * SIG_TASK_WAKE atomically. A sender queues the guest signal first and
+ * then calls task_wake(), which sends SIG_TASK_WAKE to the thread. If the
+ * thread is about to sleep, the host signal stays pending until ppoll
+ * unblocks it, so no wake-up is lost between the check and the sleep.
  */
 #include "sentry/wait.h"
 #include "sentry/signal.h"

@@ -21,8 +21,9 @@ struct memfs_inode {
 	/* Regular file: the content, or -1 while it is only in the lower
 	 * layer. */
 	int memfd;
-	/* Bytes of the sandbox's memory budget this file holds (its size
-	 * rounded up to pages; see memfs_space.c). Inode lock. */
+	/* Bytes of the sandbox's memory budget charged to this file: its
+	 * size rounded up to pages (memfs_space.c). Protected by the inode
+	 * lock. */
 	uint64_t charged;
 	/* Symlink: the target, NUL-terminated (read from the lower layer on
 	 * first use). */
