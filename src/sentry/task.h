@@ -120,9 +120,9 @@ struct task {
 	/* Registers of the stopped application thread (owner). */
 	struct arch_regs regs;
 
-	/* How restart_syscall continues a nanosleep or relative
-	 * clock_nanosleep that a signal without a handler interrupted
-	 * (Linux's restart_block). Owner. */
+	/* The state restart_syscall needs to continue a nanosleep or
+	 * relative clock_nanosleep that a signal without a handler
+	 * interrupted, like Linux's restart_block (owner). */
 	struct restart_block {
 		bool sleep_pending; /* false: restart_syscall fails EINTR */
 		clockid_t clock;
