@@ -6,7 +6,13 @@ int main(void)
 	int p[2];
 
 	EXPECT(getpgrp() == getpgid(0));
-	EXPECT(getsid(0) > 0);
+	/*
+	 * getsid(0) is 0 when the session leader lives outside our PID
+	 * namespace (as under some CI runners), so only its agreement with
+	 * getsid(getpid()) is portable.
+	 */
+	EXPECT(getsid(0) >= 0);
+	EXPECT(getsid(0) == getsid(getpid()));
 	CHECK(getpgid(999999999));
 	CHECK(getsid(999999999));
 
