@@ -19,6 +19,7 @@ bool task_signal_pending(struct task *t);
 
 /* Wait on host FDs like ppoll(2) until one is ready, the absolute
  * CLOCK_MONOTONIC deadline passes (NULL: no deadline), or a signal is
+ * pending. FDs that are ready already are reported even with a signal
  * pending. Returns the number of ready FDs, 0 on timeout, or -ERESTARTSYS
  * when interrupted. */
 int task_poll_host(struct task *t, struct pollfd *fds, int nfds,
