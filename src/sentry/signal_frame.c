@@ -201,7 +201,9 @@ static void syscall_restart(struct task *t, bool has_handler,
 	struct user_regs_struct *r = &t->regs.regs;
 	long rax = (long)r->rax;
 
-	if (!is_restart_code(rax))
+	/* orig_rax < 0: no syscall to restart. rt_sigreturn sets it so, and
+	 * the rax it restores is the application's, whatever its value. */
+	if ((long)r->orig_rax < 0 || !is_restart_code(rax))
 		return;
 	if (has_handler &&
 	    (rax == -ERESTARTNOHAND || rax == -ERESTART_RESTARTBLOCK ||
