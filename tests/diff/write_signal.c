@@ -1,8 +1,7 @@
-/* Writes that need no waiting are never interrupted by a signal, even by a
- * handler without SA_RESTART: a regular file or a pipe with room takes the
- * data at once. Another thread keeps signalling the writer while it
- * writes to stdout (the caller's FD, often a regular file), a file in
- * /tmp and a pipe. */
+/* A write that needs no wait, to a regular file or to a pipe with room,
+ * is not interrupted by a signal, even one whose handler lacks SA_RESTART.
+ * Another thread signals the writer while it writes to stdout (often a
+ * regular file of the caller), a file in /tmp and a pipe. */
 // build: -pthread
 #include "check.h"
 #include <pthread.h>
@@ -29,8 +28,8 @@ static void *signaller(void *arg)
 	return NULL;
 }
 
-/* Write WRITES single bytes to fd; print how many did not go through. */
-static void write_bytes(const char *what, int fd, int drain)
+/* Write WRITES single bytes to fd and print how many failed. */
+static void write_bytes(const char *label, int fd, int drain)
 {
 	int eintr = 0, other = 0;
 	char c;
@@ -46,7 +45,7 @@ static void write_bytes(const char *what, int fd, int drain)
 		if (drain >= 0)
 			read(drain, &c, 1);
 	}
-	printf("%s: %d interrupted, %d failed\n", what, eintr, other);
+	printf("%s: %d interrupted, %d failed\n", label, eintr, other);
 	fflush(stdout);
 }
 
