@@ -2,19 +2,12 @@
  * listen and accept, connect errors, peer credentials, shutdown and
  * readiness of a listening socket. */
 #include "check.h"
+#include "unix_addr.h"
 #include <poll.h>
 #include <stddef.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
-
-static socklen_t make_addr(struct sockaddr_un *addr, const char *path)
-{
-	memset(addr, 0, sizeof(*addr));
-	addr->sun_family = AF_UNIX;
-	strcpy(addr->sun_path, path);
-	return offsetof(struct sockaddr_un, sun_path) + strlen(path) + 1;
-}
 
 static void print_name(const char *what, struct sockaddr_un *addr,
 		       socklen_t len)
