@@ -18,16 +18,7 @@
 
 int gofer_main(int argc, char **argv);
 
-static int failures;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "unit_check.h"
 
 /* Return the value of field (e.g. "Seccomp:") in /proc/pid/status. */
 static long status_field(pid_t pid, const char *field, int base)

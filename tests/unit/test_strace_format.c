@@ -14,16 +14,7 @@
 #include <sys/mman.h>
 #include <sched.h>
 
-static int failures;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "unit_check.h"
 
 /* Compare the text in b with expected, printing both on a mismatch. */
 #define CHECK_TEXT(b, expected)                                                \

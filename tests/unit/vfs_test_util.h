@@ -17,16 +17,7 @@
 #include "sentry/task.h"
 #include "sentry/vfs.h"
 
-static int failures;
-
-#define CHECK(cond)                                                            \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, \
-				__LINE__, #cond);                              \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "unit_check.h"
 
 /* Compare two integers and print both on a mismatch (errno values). */
 #define CHECK_EQ(a, b)                                                         \
